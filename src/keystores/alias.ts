@@ -1,0 +1,41 @@
+// Checks shared by every adapter: alias syntax and the key-spec fields a store must honour.
+
+import { fail } from '../core/errors.js';
+import type { KeySpec, KeyStoreCapabilities } from './contract.js';
+
+const ALIAS_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
+
+/** @internal Validates an alias. @throws `INVALID_ARGUMENT` */
+export function checkAlias(alias: unknown): string {
+  if (typeof alias !== 'string' || !ALIAS_PATTERN.test(alias)) {
+    fail('INVALID_ARGUMENT', '"alias" must be 1–200 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-"');
+  }
+  return alias;
+}
+
+/**
+ * @internal Validates a key spec against what a store declares it can do.
+ * @throws `INVALID_ARGUMENT` for a malformed spec; `UNSUPPORTED_ALGORITHM` for an undeclared algorithm or policy.
+ */
+export function checkKeySpec(spec: unknown, capabilities: KeyStoreCapabilities): KeySpec {
+  if (typeof spec !== 'object' || spec === null) fail('INVALID_ARGUMENT', '"spec" must be an object');
+  const { purpose, algorithm, userAuthentication, hardware } = spec as KeySpec;
+  if (purpose === 'sign') {
+    if (!(capabilities.signing as readonly string[]).includes(algorithm)) {
+      fail('UNSUPPORTED_ALGORITHM', `this key store cannot make ${String(algorithm)} signing keys`);
+    }
+  } else if (purpose === 'encrypt') {
+    if (!(capabilities.encryption as readonly string[]).includes(algorithm)) {
+      fail('UNSUPPORTED_ALGORITHM', `this key store cannot make ${String(algorithm)} encryption keys`);
+    }
+  } else {
+    fail('INVALID_ARGUMENT', '"spec.purpose" must be "sign" or "encrypt"');
+  }
+  if (userAuthentication !== undefined && userAuthentication.type !== 'none' && !capabilities.userAuthentication) {
+    fail('UNSUPPORTED_ALGORITHM', 'this key store cannot require user authentication for a key');
+  }
+  if (hardware === 'required' && !capabilities.hardwareBacked) {
+    fail('UNSUPPORTED_ALGORITHM', 'this key store has no secure hardware, but "spec.hardware" is "required"');
+  }
+  return spec as KeySpec;
+}
