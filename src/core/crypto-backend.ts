@@ -2,6 +2,7 @@
 // runs on WebCrypto by default and on a pure-JS backend where WebCrypto is missing.
 
 import { fail } from './errors.js';
+import type { EcPublicJwk, RsaPublicJwk } from './jwk.js';
 
 declare const aesGcmKeyBrand: unique symbol;
 /** An AES-GCM key prepared by a {@link CryptoBackend}; opaque to everything else. */
@@ -34,6 +35,13 @@ export interface CryptoBackend {
   /** AES Key Wrap (RFC 3394) with a 16- or 32-byte KEK. */
   aesKeyWrap(kek: Uint8Array, key: Uint8Array): Promise<Uint8Array>;
   aesKeyUnwrap(kek: Uint8Array, wrapped: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Makes an ephemeral P-256 key pair and runs ECDH with `peer` (which it validates):
+   * used to seal data to the device's own public key.
+   */
+  ecdhEphemeral(peer: EcPublicJwk): Promise<{ ephemeralPublicKey: EcPublicJwk; sharedSecret: Uint8Array }>;
+  /** RSA-OAEP encryption to a public key: SHA-256 (`RSA-OAEP-256`) or SHA-1 (`RSA-OAEP`). */
+  rsaOaepEncrypt(publicKey: RsaPublicJwk, hash: 'SHA-256' | 'SHA-1', data: Uint8Array): Promise<Uint8Array>;
 }
 
 const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const;
@@ -105,6 +113,24 @@ export function webCryptoBackend(webcrypto: Crypto | undefined = globalThis.cryp
       const unwrappingKey = await importKw(kek, 'unwrapKey');
       const key = await subtle.unwrapKey('raw', asBuffer(wrapped), unwrappingKey, 'AES-KW', HMAC, true, ['sign']);
       return new Uint8Array(await subtle.exportKey('raw', key));
+    },
+    async ecdhEphemeral(peer) {
+      const ecdh = { name: 'ECDH', namedCurve: 'P-256' } as const;
+      const peerKey = await subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: peer.x, y: peer.y }, ecdh, false, []);
+      const pair = await subtle.generateKey(ecdh, true, ['deriveBits']);
+      const bits = await subtle.deriveBits({ name: 'ECDH', public: peerKey }, pair.privateKey, 256);
+      const { x, y } = await subtle.exportKey('jwk', pair.publicKey);
+      return { ephemeralPublicKey: { kty: 'EC', crv: 'P-256', x: x!, y: y! }, sharedSecret: new Uint8Array(bits) };
+    },
+    async rsaOaepEncrypt(publicKey, hash, data) {
+      const key = await subtle.importKey(
+        'jwk',
+        { kty: 'RSA', n: publicKey.n, e: publicKey.e },
+        { name: 'RSA-OAEP', hash },
+        false,
+        ['encrypt'],
+      );
+      return new Uint8Array(await subtle.encrypt({ name: 'RSA-OAEP' }, key, asBuffer(data)));
     },
   };
 }
