@@ -1,0 +1,117 @@
+// A fetch wrapper that signs every request with the device key, sends the access token as
+// `Authorization: DPoP …`, tracks server nonces per origin and retries once on a nonce challenge.
+
+import { fail } from './errors.js';
+import type { RequestProofHeaders, SignRequestOptions } from './dpop-proof.js';
+
+/** The access token for a request: a string, or a function giving the current one. */
+export type AccessTokenSource = string | (() => string | Promise<string>);
+
+/** Options for {@link DeviceBinding.createFetch}. */
+export interface CreateFetchOptions {
+  /** The fetch to wrap (default `globalThis.fetch`). */
+  fetch?: typeof fetch;
+  /** Sent as `Authorization: DPoP <token>`, and hashed into each proof (`ath`). */
+  accessToken?: AccessTokenSource;
+}
+
+type SignRequest = (options: SignRequestOptions) => Promise<RequestProofHeaders>;
+
+// RFC 9449 §8 (authorization server: 400 + JSON error) and §9 (resource server: 401 +
+// WWW-Authenticate) both name the challenge `use_dpop_nonce`.
+async function isNonceChallenge(response: Response): Promise<boolean> {
+  if (!response.headers.has('DPoP-Nonce')) return false;
+  if (response.status === 401) {
+    return /\berror\s*=\s*"?use_dpop_nonce"?/i.test(response.headers.get('WWW-Authenticate') ?? '');
+  }
+  if (response.status === 400) {
+    try {
+      const body: unknown = await response.clone().json();
+      return typeof body === 'object' && body !== null && (body as { error?: unknown }).error === 'use_dpop_nonce';
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+async function resolveToken(source: AccessTokenSource | undefined): Promise<string | undefined> {
+  if (source === undefined) return undefined;
+  const token = typeof source === 'function' ? await source() : source;
+  if (typeof token !== 'string' || token.length === 0) {
+    fail('INVALID_ARGUMENT', '"options.accessToken" must be (or return) a non-empty string');
+  }
+  return token;
+}
+
+function isReadableStream(value: unknown): boolean {
+  return typeof ReadableStream === 'function' && value instanceof ReadableStream;
+}
+
+/** @internal Builds the bound fetch. */
+export function createBoundFetch(signRequest: SignRequest, options: CreateFetchOptions = {}): typeof fetch {
+  if (typeof options !== 'object' || options === null) fail('INVALID_ARGUMENT', '"options" must be an object');
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  if (typeof baseFetch !== 'function') fail('INVALID_ARGUMENT', 'no fetch available; pass "options.fetch"');
+  const { accessToken } = options;
+  if (accessToken !== undefined && typeof accessToken !== 'string' && typeof accessToken !== 'function') {
+    fail('INVALID_ARGUMENT', '"options.accessToken" must be a string or a function');
+  }
+  const nonces = new Map<string, string>();
+
+  return async function boundFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const streamed = isReadableStream(init?.body);
+    let request: Request;
+    try {
+      request = new Request(input, init);
+    } catch (err) {
+      return fail('INVALID_ARGUMENT', 'the request could not be built; is the URL absolute?', err);
+    }
+    const origin = new URL(request.url).origin;
+    // A one-shot stream is sent as it is, unsigned by Content-Digest and never retried;
+    // every other body is read once so it can be digested and sent again.
+    const body = request.body === null || streamed ? undefined : new Uint8Array(await request.arrayBuffer());
+    const token = await resolveToken(accessToken);
+
+    const send = async (): Promise<Response> => {
+      const nonce = nonces.get(origin);
+      const proof = await signRequest({
+        method: request.method,
+        url: request.url,
+        ...(body === undefined ? {} : { body }),
+        ...(token === undefined ? {} : { accessToken: token }),
+        ...(nonce === undefined ? {} : { nonce }),
+      });
+      const headers = new Headers(request.headers);
+      for (const [name, value] of Object.entries(proof)) if (value !== undefined) headers.set(name, value);
+      if (token !== undefined) headers.set('Authorization', `DPoP ${token}`);
+      const sendInit: RequestInit & { duplex?: 'half' } = {
+        method: request.method,
+        headers,
+        signal: request.signal,
+        redirect: request.redirect,
+        credentials: request.credentials,
+        cache: request.cache,
+        mode: request.mode,
+        referrer: request.referrer,
+        referrerPolicy: request.referrerPolicy,
+        integrity: request.integrity,
+        keepalive: request.keepalive,
+      };
+      if (streamed) {
+        sendInit.body = request.body;
+        sendInit.duplex = 'half';
+      } else if (body !== undefined) {
+        sendInit.body = body as Uint8Array<ArrayBuffer>;
+      }
+      const response = await baseFetch(request.url, sendInit);
+      const next = response.headers.get('DPoP-Nonce');
+      if (next !== null && next.length > 0) nonces.set(origin, next);
+      return response;
+    };
+
+    const first = await send();
+    if (streamed || !(await isNonceChallenge(first))) return first;
+    return send();
+  };
+}

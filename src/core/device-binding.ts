@@ -1,0 +1,357 @@
+// DeviceBinding: the client-side handle that owns this install's device keys and uses them
+// for handshakes, request proofs, envelopes and sealed data. Private keys stay in the KeyStore.
+
+import {
+  type EncryptionAlgorithm,
+  type SigningAlgorithm,
+  type SigningAlgorithmEntry,
+  signingAlgorithmForKey,
+} from './algorithms.js';
+import { type CreateFetchOptions, createBoundFetch } from './bound-fetch.js';
+import { type CryptoBackend, resolveCryptoBackend } from './crypto-backend.js';
+import { AccessTokenHasher, buildProofParts, type RequestProofHeaders, type SignRequestOptions } from './dpop-proof.js';
+import { DeviceBindingError, fail } from './errors.js';
+import { buildHandshakePayload, type CreateHandshakeOptions, type Handshake } from './handshake.js';
+import { encodeProtectedHeader, signCompactJws } from './jws.js';
+import { jwkThumbprint, minimalPublicJwk, parsePublicJwk } from './jwk.js';
+import type {
+  AuthenticationPrompt,
+  HardwarePreference,
+  KeyInfo,
+  KeyStore,
+  KeyStoreCapabilities,
+  UserAuthenticationPolicy,
+} from '../keystores/contract.js';
+
+/** Options for the {@link DeviceBinding} constructor. */
+export interface DeviceBindingOptions {
+  /** Where the device keys live and where every private-key operation happens. */
+  keyStore: KeyStore;
+  /** Identifies this app's keys in the store (e.g. `com.example.app`); keys are `<namespace>.signing` and `<namespace>.encryption`. */
+  namespace: string;
+  /** Crypto backend for hashing and symmetric crypto (default: WebCrypto; `pureJsCrypto` where there is none). */
+  crypto?: CryptoBackend;
+  /** Milliseconds since the epoch, for `iat`. Pass a server-corrected clock where device clocks drift. */
+  clock?: () => number;
+  /** Signature algorithm for a new signing key (default `ES256`). */
+  signingAlgorithm?: SigningAlgorithm;
+  /** Kind of new encryption key (default: `ECDH-ES` if the store offers it, else `RSA-OAEP-256`, else `RSA-OAEP`). */
+  encryptionAlgorithm?: EncryptionAlgorithm;
+  /** User authentication required to use the keys (default: none). */
+  userAuthentication?: UserAuthenticationPolicy;
+  /** Where the store should keep the keys (default `preferred`). */
+  hardware?: HardwarePreference;
+  /** Texts for authentication prompts, per operation. */
+  prompts?: { sign?: AuthenticationPrompt; decrypt?: AuthenticationPrompt };
+}
+
+/** Options for {@link DeviceBinding.ensureKeys}. */
+export interface EnsureKeysOptions {
+  /** Server challenge to embed in key attestation when keys are created, where the platform offers it. */
+  attestationChallenge?: Uint8Array;
+}
+
+/** The device's keys, as {@link DeviceBinding.ensureKeys} reports them. */
+export interface DeviceKeys {
+  /** RFC 7638 thumbprint of the signing key. */
+  deviceId: string;
+  signingKey: KeyInfo;
+  encryptionKey: KeyInfo;
+  /** Whether this call created any key. */
+  created: boolean;
+}
+
+interface LoadedKeys extends DeviceKeys {
+  algorithm: SigningAlgorithmEntry;
+  proofHeader: string;
+  handshakeHeader: string;
+}
+
+const NAMESPACE_PATTERN = /^[A-Za-z0-9._:-]{1,150}$/;
+const HANDSHAKE_TYP = 'devicebind-handshake+jwt';
+const PROOF_TYP = 'dpop+jwt';
+
+function chooseEncryptionAlgorithm(capabilities: KeyStoreCapabilities, wanted?: EncryptionAlgorithm): EncryptionAlgorithm {
+  const offered = capabilities.encryption;
+  if (wanted !== undefined) {
+    if (!offered.includes(wanted)) fail('UNSUPPORTED_ALGORITHM', `the key store cannot make ${wanted} encryption keys`);
+    return wanted;
+  }
+  const choice = (['ECDH-ES', 'RSA-OAEP-256', 'RSA-OAEP'] as const).find((alg) => offered.includes(alg));
+  if (choice === undefined) fail('UNSUPPORTED_ALGORITHM', 'the key store offers no encryption key type');
+  return choice;
+}
+
+/**
+ * Binds this app install to its device: owns the device's signing and encryption keys (kept
+ * in the given {@link KeyStore}) and uses them for handshakes, request proofs, envelopes and
+ * sealed data.
+ *
+ * @example
+ * ```ts
+ * import { DeviceBinding } from 'devicebind';
+ * import { WebCryptoKeyStore } from 'devicebind/keystores/webcrypto';
+ *
+ * const binding = new DeviceBinding({ keyStore: new WebCryptoKeyStore(), namespace: 'com.example.app' });
+ * const { token } = await binding.createHandshake({ nonce: challengeFromServer, subject: 'alice' });
+ * const api = binding.createFetch({ accessToken: () => session.accessToken });
+ * const res = await api('https://api.example.com/me');
+ * ```
+ */
+export class DeviceBinding {
+  /** The key store holding this binding's keys. */
+  readonly keyStore: KeyStore;
+  /** The namespace of this binding's key aliases. */
+  readonly namespace: string;
+  readonly #crypto: CryptoBackend;
+  readonly #clock: () => number;
+  readonly #options: DeviceBindingOptions;
+  readonly #tokenHasher = new AccessTokenHasher();
+  #loaded: LoadedKeys | undefined;
+  #loading: Promise<LoadedKeys> | undefined;
+
+  /** @throws `INVALID_ARGUMENT` for a missing key store or a malformed namespace; `CRYPTO_UNAVAILABLE` without WebCrypto or a `crypto` option. */
+  constructor(options: DeviceBindingOptions) {
+    if (typeof options !== 'object' || options === null) fail('INVALID_ARGUMENT', '"options" must be an object');
+    const { keyStore, namespace, clock } = options;
+    if (typeof keyStore !== 'object' || keyStore === null || typeof keyStore.sign !== 'function') {
+      fail('INVALID_ARGUMENT', '"options.keyStore" must be a KeyStore');
+    }
+    if (typeof namespace !== 'string' || !NAMESPACE_PATTERN.test(namespace)) {
+      fail('INVALID_ARGUMENT', '"options.namespace" must be 1–150 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-"');
+    }
+    if (clock !== undefined && typeof clock !== 'function') fail('INVALID_ARGUMENT', '"options.clock" must be a function');
+    this.keyStore = keyStore;
+    this.namespace = namespace;
+    this.#options = options;
+    this.#crypto = resolveCryptoBackend(options.crypto);
+    this.#clock = clock ?? Date.now;
+  }
+
+  get #signingAlias(): string {
+    return `${this.namespace}.signing`;
+  }
+
+  get #encryptionAlias(): string {
+    return `${this.namespace}.encryption`;
+  }
+
+  /**
+   * Makes the device keys if they don't exist yet, and loads them. Idempotent, and safe under
+   * concurrent calls: one key per alias, ever. An existing key that cannot be loaded is
+   * reported, never silently replaced (that would be a new device identity).
+   *
+   * @throws `KEY_UNAVAILABLE` (stored key can't be loaded: call `unbind()` and sign in again),
+   * `KEY_INVALIDATED`, `UNSUPPORTED_ALGORITHM`, `KEYSTORE_ERROR`
+   * @example
+   * ```ts
+   * const { deviceId, created } = await binding.ensureKeys();
+   * ```
+   */
+  async ensureKeys(options: EnsureKeysOptions = {}): Promise<DeviceKeys> {
+    const { deviceId, signingKey, encryptionKey, created } = await this.#load(options);
+    return { deviceId, signingKey, encryptionKey, created };
+  }
+
+  /**
+   * The device id (RFC 7638 thumbprint of the signing key), or `null` when no keys exist yet.
+   * Never creates keys.
+   *
+   * @throws `KEY_UNAVAILABLE`, `KEYSTORE_ERROR`
+   * @example
+   * ```ts
+   * const deviceId = await binding.getDeviceId(); // null before the first handshake
+   * ```
+   */
+  async getDeviceId(): Promise<string | null> {
+    if (this.#loaded !== undefined) return this.#loaded.deviceId;
+    const info = await this.#storeCall(() => this.keyStore.getKey(this.#signingAlias));
+    if (info === null) return null;
+    return jwkThumbprint(this.#checkedPublicKey(info), this.#crypto);
+  }
+
+  /**
+   * Creates the device keys if needed and signs a handshake that registers them with the
+   * server: it proves possession of the signing key and certifies the encryption key.
+   *
+   * @throws `INVALID_ARGUMENT`, `KEY_UNAVAILABLE`, `KEY_INVALIDATED`, `USER_CANCELLED`, `KEYSTORE_ERROR`
+   * @example
+   * ```ts
+   * const { nonce } = await (await fetch('/auth/challenge')).json();
+   * const handshake = await binding.createHandshake({ nonce, subject: 'alice' });
+   * await fetch('/auth/sign-in', { method: 'POST', body: JSON.stringify({ handshake: handshake.token }) });
+   * ```
+   */
+  async createHandshake(options: CreateHandshakeOptions): Promise<Handshake> {
+    const keys = await this.#load({});
+    const attestation =
+      keys.signingKey.attestation === undefined && keys.encryptionKey.attestation === undefined
+        ? undefined
+        : {
+            ...(keys.signingKey.attestation && { signing: keys.signingKey.attestation }),
+            ...(keys.encryptionKey.attestation && { encryption: keys.encryptionKey.attestation }),
+          };
+    const payload = buildHandshakePayload(
+      options,
+      { deviceId: keys.deviceId, encryptionKey: keys.encryptionKey.publicKey, issuedAt: this.#now(), attestation },
+      this.#crypto,
+    );
+    const token = await signCompactJws(keys.handshakeHeader, payload, keys.algorithm, (data) => this.#sign(data));
+    return {
+      token,
+      deviceId: keys.deviceId,
+      signingKey: minimalPublicJwk(keys.signingKey.publicKey),
+      encryptionKey: keys.encryptionKey.publicKey,
+    };
+  }
+
+  /**
+   * Signs one request: returns the `DPoP` proof header (RFC 9449) and, when there is a
+   * body, its `Content-Digest` (RFC 9530), which the proof covers.
+   *
+   * @throws `INVALID_ARGUMENT`, `KEY_NOT_FOUND` (call `ensureKeys()` or `createHandshake()` first),
+   * `KEY_INVALIDATED`, `USER_CANCELLED`, `KEYSTORE_ERROR`
+   * @example
+   * ```ts
+   * const headers = await binding.signRequest({ method: 'POST', url, body, accessToken });
+   * await fetch(url, { method: 'POST', body, headers: { ...headers, Authorization: `DPoP ${accessToken}` } });
+   * ```
+   */
+  async signRequest(options: SignRequestOptions): Promise<RequestProofHeaders> {
+    const keys = this.#loaded ?? (await this.#load({}, false));
+    const { payload, contentDigest } = await buildProofParts(options, this.#now(), this.#crypto, this.#tokenHasher);
+    const proof = await signCompactJws(keys.proofHeader, payload, keys.algorithm, (data) => this.#sign(data));
+    return contentDigest === undefined ? { DPoP: proof } : { DPoP: proof, 'Content-Digest': contentDigest };
+  }
+
+  /**
+   * Wraps `fetch` so every request carries a proof: it sends the access token as
+   * `Authorization: DPoP …`, remembers the latest `DPoP-Nonce` per origin from every
+   * response, and on a `use_dpop_nonce` challenge retries once — only when the body can be
+   * sent again (never a one-shot `ReadableStream` body, which is also not covered by a digest).
+   *
+   * @throws `INVALID_ARGUMENT` (at creation or per request), plus whatever {@link DeviceBinding.signRequest}
+   * throws; network errors from the wrapped fetch pass through unchanged.
+   * @example
+   * ```ts
+   * const api = binding.createFetch({ accessToken: () => tokens.access });
+   * const me = await (await api('https://api.example.com/me')).json();
+   * ```
+   */
+  createFetch(options: CreateFetchOptions = {}): typeof fetch {
+    return createBoundFetch((request) => this.signRequest(request), options);
+  }
+
+  /**
+   * Deletes this binding's keys from the store. Afterwards the app signs in again and sends a
+   * new handshake; nothing else the app stored is touched. Safe to call again after a failure.
+   *
+   * @throws `KEYSTORE_ERROR`
+   * @example
+   * ```ts
+   * await binding.unbind();
+   * ```
+   */
+  async unbind(): Promise<void> {
+    this.#loaded = undefined;
+    this.#loading = undefined;
+    // Signing key first: once it is gone the old identity is gone, whatever happens next.
+    await this.#storeCall(() => this.keyStore.deleteKey(this.#signingAlias));
+    await this.#storeCall(() => this.keyStore.deleteKey(this.#encryptionAlias));
+  }
+
+  #now(): number {
+    const ms = this.#clock();
+    if (!Number.isFinite(ms)) fail('INVALID_ARGUMENT', '"options.clock" returned something other than a finite number');
+    return Math.floor(ms / 1000);
+  }
+
+  async #sign(data: Uint8Array): Promise<Uint8Array> {
+    const prompt = this.#options.prompts?.sign;
+    try {
+      return await this.#storeCall(() => this.keyStore.sign(this.#signingAlias, data, prompt === undefined ? undefined : { prompt }));
+    } catch (err) {
+      if (err instanceof DeviceBindingError && (err.code === 'KEY_INVALIDATED' || err.code === 'KEY_NOT_FOUND')) {
+        this.#loaded = undefined;
+      }
+      throw err;
+    }
+  }
+
+  #load(options: EnsureKeysOptions, create = true): Promise<LoadedKeys> {
+    if (this.#loaded !== undefined) return Promise.resolve({ ...this.#loaded, created: false });
+    // Only key creation is shared between concurrent callers; a plain load is cheap to repeat.
+    if (this.#loading !== undefined) return this.#loading;
+    if (!create) return this.#loadFromStore(options, false);
+    const loading = this.#loadFromStore(options, true).finally(() => {
+      if (this.#loading === loading) this.#loading = undefined;
+    });
+    this.#loading = loading;
+    return loading;
+  }
+
+  async #loadFromStore(options: EnsureKeysOptions, create: boolean): Promise<LoadedKeys> {
+    const store = this.keyStore;
+    let signingKey = await this.#storeCall(() => store.getKey(this.#signingAlias));
+    let encryptionKey = await this.#storeCall(() => store.getKey(this.#encryptionAlias));
+    let created = false;
+    if (signingKey === null || encryptionKey === null) {
+      if (!create) {
+        fail('KEY_NOT_FOUND', 'this device has no keys yet; call ensureKeys() or createHandshake() first');
+      }
+      const capabilities = await this.#storeCall(() => store.capabilities());
+      const common = {
+        ...(this.#options.userAuthentication && { userAuthentication: this.#options.userAuthentication }),
+        hardware: this.#options.hardware ?? 'preferred',
+        ...(options.attestationChallenge && { attestationChallenge: options.attestationChallenge }),
+      };
+      if (signingKey === null) {
+        const algorithm = this.#options.signingAlgorithm ?? 'ES256';
+        signingKey = await this.#storeCall(() => store.generateKey(this.#signingAlias, { purpose: 'sign', algorithm, ...common }));
+        created = true;
+      }
+      if (encryptionKey === null) {
+        const algorithm = chooseEncryptionAlgorithm(capabilities, this.#options.encryptionAlgorithm);
+        encryptionKey = await this.#storeCall(() =>
+          store.generateKey(this.#encryptionAlias, { purpose: 'encrypt', algorithm, ...common }),
+        );
+        created = true;
+      }
+    }
+    const signingPublic = minimalPublicJwk(this.#checkedPublicKey(signingKey));
+    this.#checkedPublicKey(encryptionKey);
+    if (signingKey.purpose !== 'sign' || encryptionKey.purpose !== 'encrypt') {
+      fail('KEYSTORE_ERROR', 'the key store returned keys with the wrong purpose');
+    }
+    const algorithm = signingAlgorithmForKey(signingPublic);
+    const loaded: LoadedKeys = {
+      deviceId: await jwkThumbprint(signingPublic, this.#crypto),
+      signingKey,
+      encryptionKey,
+      created,
+      algorithm,
+      proofHeader: encodeProtectedHeader(PROOF_TYP, algorithm, signingPublic),
+      handshakeHeader: encodeProtectedHeader(HANDSHAKE_TYP, algorithm, signingPublic),
+    };
+    this.#loaded = loaded;
+    return loaded;
+  }
+
+  #checkedPublicKey(info: KeyInfo) {
+    try {
+      return parsePublicJwk(info?.publicKey, 'the stored public key');
+    } catch (err) {
+      return fail('KEYSTORE_ERROR', 'the key store returned a malformed public key', err);
+    }
+  }
+
+  // Adapters should only throw DeviceBindingErrors, but the core does not rely on it.
+  async #storeCall<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (err) {
+      if (err instanceof DeviceBindingError) throw err;
+      throw new DeviceBindingError('KEYSTORE_ERROR', `the key store "${this.keyStore.name}" failed`, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,82 @@
+// The handshake payload: proves possession of the signing key and certifies the
+// encryption key with it (docs/formats/handshake-and-proof.md).
+
+import { encodeBase64url } from './base64url.js';
+import type { CryptoBackend } from './crypto-backend.js';
+import { fail } from './errors.js';
+import type { PublicJwk } from './jwk.js';
+import type { KeyAttestation } from '../keystores/contract.js';
+
+/** Options for {@link DeviceBinding.createHandshake}. */
+export interface CreateHandshakeOptions {
+  /** The server's one-time challenge for this sign-in. */
+  nonce: string;
+  /** The account this device is being bound to. */
+  subject?: string;
+  /** Extra app claims, signed with the handshake. They may not use reserved claim names. */
+  claims?: Record<string, unknown>;
+}
+
+/** A signed handshake, ready to send to the server. */
+export interface Handshake {
+  /** Compact JWS, `typ: devicebind-handshake+jwt`. */
+  token: string;
+  /** RFC 7638 thumbprint of the signing key. */
+  deviceId: string;
+  /** Public signing key. */
+  signingKey: PublicJwk;
+  /** Public encryption key, with the JWE `alg` it can open. */
+  encryptionKey: PublicJwk;
+}
+
+/** Claim names the handshake itself uses; app claims cannot override them. */
+export const RESERVED_HANDSHAKE_CLAIMS: readonly string[] = [
+  'nonce', 'iat', 'jti', 'device_id', 'encryption_key', 'sub', 'attestation',
+  'iss', 'aud', 'exp', 'nbf', 'cnf',
+];
+
+/** @internal The handshake payload. @throws `INVALID_ARGUMENT` */
+export function buildHandshakePayload(
+  options: CreateHandshakeOptions,
+  parts: {
+    deviceId: string;
+    encryptionKey: PublicJwk;
+    issuedAt: number;
+    attestation: { signing?: KeyAttestation; encryption?: KeyAttestation } | undefined;
+  },
+  crypto: CryptoBackend,
+): Record<string, unknown> {
+  if (typeof options !== 'object' || options === null) fail('INVALID_ARGUMENT', '"options" must be an object');
+  const { nonce, subject, claims } = options;
+  if (typeof nonce !== 'string' || nonce.length === 0 || nonce.length > 1024) {
+    fail('INVALID_ARGUMENT', '"options.nonce" must be a non-empty string (the server\'s challenge)');
+  }
+  if (subject !== undefined && (typeof subject !== 'string' || subject.length === 0)) {
+    fail('INVALID_ARGUMENT', '"options.subject" must be a non-empty string');
+  }
+  const payload: Record<string, unknown> = {};
+  if (claims !== undefined) {
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+      fail('INVALID_ARGUMENT', '"options.claims" must be a plain object');
+    }
+    try {
+      JSON.stringify(claims);
+    } catch (err) {
+      fail('INVALID_ARGUMENT', '"options.claims" must be JSON-serialisable', err);
+    }
+    for (const [name, value] of Object.entries(claims)) {
+      if (RESERVED_HANDSHAKE_CLAIMS.includes(name)) {
+        fail('INVALID_ARGUMENT', `"options.claims.${name}" is reserved by the handshake`);
+      }
+      payload[name] = value;
+    }
+  }
+  payload.nonce = nonce;
+  payload.iat = parts.issuedAt;
+  payload.jti = encodeBase64url(crypto.randomBytes(16));
+  payload.device_id = parts.deviceId;
+  payload.encryption_key = parts.encryptionKey;
+  if (subject !== undefined) payload.sub = subject;
+  if (parts.attestation !== undefined) payload.attestation = parts.attestation;
+  return payload;
+}

@@ -1,0 +1,186 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EmbeddedJWK, jwtVerify } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { DeviceBinding, DeviceBindingError } from '../../src/index.js';
+import { MemoryKeyStore } from '../../src/keystores/memory/index.js';
+import { cryptoOption } from '../setup/crypto-option.js';
+
+interface Seen {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: string | undefined;
+}
+
+/** A fetch that records what it was asked and answers from a script. */
+function scriptedFetch(answers: ((seen: Seen, index: number) => Response)[]) {
+  const seen: Seen[] = [];
+  const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const body = request.body === null ? undefined : await request.text();
+    const entry = { url: request.url, method: request.method, headers: request.headers, body };
+    seen.push(entry);
+    const answer = answers[Math.min(seen.length - 1, answers.length - 1)]!;
+    return answer(entry, seen.length - 1);
+  };
+  return { seen, fetchImpl: fetchImpl as typeof fetch };
+}
+
+const ok = (headers: Record<string, string> = {}) => () => new Response('ok', { status: 200, headers });
+const nonceChallenge = (nonce: string) => () =>
+  new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': nonce } });
+
+async function bound() {
+  const binding = new DeviceBinding({ keyStore: new MemoryKeyStore(), namespace: 'com.example.fetch', ...cryptoOption() });
+  await binding.ensureKeys();
+  return binding;
+}
+
+async function proofOf(seen: Seen) {
+  return (await jwtVerify(seen.headers.get('DPoP')!, EmbeddedJWK, { typ: 'dpop+jwt' })).payload;
+}
+
+describe('createFetch', () => {
+  it('signs each request and sends the token as DPoP authorization', async () => {
+    const { seen, fetchImpl } = scriptedFetch([ok()]);
+    const api = (await bound()).createFetch({ fetch: fetchImpl, accessToken: 'at-1' });
+    const res = await api('https://api.example.com/items?page=2');
+    expect(res.status).toBe(200);
+    expect(seen[0]!.headers.get('Authorization')).toBe('DPoP at-1');
+    expect(await proofOf(seen[0]!)).toMatchObject({ htm: 'GET', htu: 'https://api.example.com/items' });
+    expect((await proofOf(seen[0]!)).ath).toBeTypeOf('string');
+  });
+
+  it('asks a token function for the current token on every request', async () => {
+    const { seen, fetchImpl } = scriptedFetch([ok()]);
+    let n = 0;
+    const api = (await bound()).createFetch({ fetch: fetchImpl, accessToken: async () => `at-${++n}` });
+    await api('https://api.example.com/a');
+    await api('https://api.example.com/b');
+    expect(seen.map((s) => s.headers.get('Authorization'))).toEqual(['DPoP at-1', 'DPoP at-2']);
+  });
+
+  it('digests the body it sends', async () => {
+    const { seen, fetchImpl } = scriptedFetch([ok()]);
+    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    await api('https://api.example.com/items', { method: 'post', body: 'hello', headers: { 'Content-Type': 'text/plain' } });
+    expect(seen[0]!.body).toBe('hello');
+    expect(seen[0]!.headers.get('Content-Type')).toBe('text/plain');
+    const digest = seen[0]!.headers.get('Content-Digest');
+    expect(digest).toMatch(/^sha-256=:.+:$/);
+    expect((await proofOf(seen[0]!)).content_digest).toBe(digest);
+    expect((await proofOf(seen[0]!)).htm).toBe('POST');
+  });
+
+  it('retries once with the nonce from a use_dpop_nonce challenge', async () => {
+    const { seen, fetchImpl } = scriptedFetch([nonceChallenge('n-1'), ok()]);
+    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const res = await api('https://api.example.com/items', { method: 'POST', body: 'payload' });
+    expect(res.status).toBe(200);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]!.body).toBe('payload');
+    expect((await proofOf(seen[0]!)).nonce).toBeUndefined();
+    expect((await proofOf(seen[1]!)).nonce).toBe('n-1');
+    expect((await proofOf(seen[1]!)).jti).not.toBe((await proofOf(seen[0]!)).jti);
+  });
+
+  it('retries on the authorization server form of the challenge (400, JSON error)', async () => {
+    const challenge = () =>
+      new Response(JSON.stringify({ error: 'use_dpop_nonce' }), { status: 400, headers: { 'DPoP-Nonce': 'as-nonce' } });
+    const { seen, fetchImpl } = scriptedFetch([challenge, ok()]);
+    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    expect((await api('https://as.example.com/token', { method: 'POST', body: 'grant_type=x' })).status).toBe(200);
+    expect((await proofOf(seen[1]!)).nonce).toBe('as-nonce');
+  });
+
+  it('retries at most once', async () => {
+    const { seen, fetchImpl } = scriptedFetch([nonceChallenge('n-1'), nonceChallenge('n-2')]);
+    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    expect((await api('https://api.example.com/items')).status).toBe(401);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('does not retry a 401 that is not a nonce challenge', async () => {
+    const denied = () => new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"', 'DPoP-Nonce': 'n' } });
+    const { seen, fetchImpl } = scriptedFetch([denied, ok()]);
+    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    expect((await api('https://api.example.com/items')).status).toBe(401);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('never retries a one-shot stream body', async () => {
+    const { seen, fetchImpl } = scriptedFetch([nonceChallenge('n-1'), ok()]);
+    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('streamed'));
+        controller.close();
+      },
+    });
+    const res = await api('https://api.example.com/upload', { method: 'POST', body, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(401);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.body).toBe('streamed');
+    expect(seen[0]!.headers.get('Content-Digest')).toBeNull();
+  });
+
+  it('remembers the latest nonce per origin, from successful responses too', async () => {
+    const { seen, fetchImpl } = scriptedFetch([ok({ 'DPoP-Nonce': 'from-200' })]);
+    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    await api('https://a.example.com/1');
+    await api('https://a.example.com/2');
+    await api('https://b.example.com/3');
+    expect((await proofOf(seen[1]!)).nonce).toBe('from-200');
+    expect((await proofOf(seen[2]!)).nonce).toBeUndefined();
+  });
+
+  it('accepts a Request object', async () => {
+    const { seen, fetchImpl } = scriptedFetch([ok()]);
+    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    await api(new Request('https://api.example.com/r', { method: 'PUT', body: 'data' }));
+    expect(seen[0]!.method).toBe('PUT');
+    expect(seen[0]!.body).toBe('data');
+    expect(seen[0]!.headers.get('Content-Digest')).not.toBeNull();
+  });
+
+  it('refuses a relative URL with a DeviceBindingError', async () => {
+    const { fetchImpl } = scriptedFetch([ok()]);
+    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    await expect(api('/relative')).rejects.toBeInstanceOf(DeviceBindingError);
+  });
+
+  it('refuses a token function that returns nothing', async () => {
+    const { fetchImpl } = scriptedFetch([ok()]);
+    const api = (await bound()).createFetch({ fetch: fetchImpl, accessToken: () => '' });
+    await expect(api('https://api.example.com/x')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('works against a real HTTP server', async () => {
+    const received: { auth?: string; dpop?: string; digest?: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push({ auth: req.headers.authorization, dpop: req.headers.dpop as string, digest: req.headers['content-digest'] as string, body });
+        res.writeHead(received.length === 1 ? 401 : 200, received.length === 1 ? { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': 'srv-nonce' } : {});
+        res.end('done');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const api = (await bound()).createFetch({ accessToken: 'real-token' });
+      const res = await api(`http://127.0.0.1:${port}/echo?x=1`, { method: 'POST', body: JSON.stringify({ a: 1 }) });
+      expect(await res.text()).toBe('done');
+      expect(received).toHaveLength(2);
+      expect(received[1]).toMatchObject({ auth: 'DPoP real-token', body: '{"a":1}' });
+      const { payload } = await jwtVerify(received[1]!.dpop!, EmbeddedJWK);
+      expect(payload).toMatchObject({ htu: `http://127.0.0.1:${port}/echo`, nonce: 'srv-nonce', content_digest: received[1]!.digest });
+    } finally {
+      server.close();
+    }
+  });
+});
