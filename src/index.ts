@@ -14,6 +14,7 @@ export {
   type DeviceBindingOptions,
   type DeviceKeys,
   type EnsureKeysOptions,
+  type SealOptions,
 } from './core/device-binding.js';
 export type { RequestProofHeaders, SignRequestOptions } from './core/dpop-proof.js';
 export {
@@ -22,6 +23,7 @@ export {
   type DeviceBindingErrorOptions,
   isDeviceBindingError,
 } from './core/errors.js';
+export type { FlattenedJwe, OpenEnvelopeOptions } from './core/envelope/index.js';
 export type { CreateHandshakeOptions, Handshake } from './core/handshake.js';
 export type { EcPublicJwk, OkpPublicJwk, PublicJwk, RsaPublicJwk } from './core/jwk.js';
 export type {

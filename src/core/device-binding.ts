@@ -9,6 +9,15 @@ import {
 } from './algorithms.js';
 import { type CreateFetchOptions, createBoundFetch } from './bound-fetch.js';
 import { type CryptoBackend, resolveCryptoBackend } from './crypto-backend.js';
+import {
+  type EnvelopeKey,
+  type FlattenedJwe,
+  type OpenEnvelopeOptions,
+  openEnvelopeStreamWithKey,
+  openEnvelopeWithKey,
+  sealWithKey,
+  unsealWithKey,
+} from './envelope/index.js';
 import { AccessTokenHasher, buildProofParts, type RequestProofHeaders, type SignRequestOptions } from './dpop-proof.js';
 import { DeviceBindingError, fail } from './errors.js';
 import { buildHandshakePayload, type CreateHandshakeOptions, type Handshake } from './handshake.js';
@@ -49,6 +58,12 @@ export interface DeviceBindingOptions {
 export interface EnsureKeysOptions {
   /** Server challenge to embed in key attestation when keys are created, where the platform offers it. */
   attestationChallenge?: Uint8Array;
+}
+
+/** Options for {@link DeviceBinding.seal} and {@link DeviceBinding.unseal}. */
+export interface SealOptions {
+  /** What the value is for (e.g. `refresh-token`); it opens only with the same context. Default: the empty string. */
+  context?: string;
 }
 
 /** The device's keys, as {@link DeviceBinding.ensureKeys} reports them. */
@@ -243,6 +258,86 @@ export class DeviceBinding {
   }
 
   /**
+   * Opens a JWE envelope that the server sealed for this device (`sealEnvelope`), compact or
+   * flattened JSON. The private-key step happens in the key store; every failure after
+   * parsing is the same `INVALID_ENVELOPE`, so errors are no oracle.
+   *
+   * @throws `INVALID_ENVELOPE` (malformed, tampered, wrong `aad`, or for another device),
+   * `UNSUPPORTED_ALGORITHM` (an algorithm outside the allowlist), `KEY_NOT_FOUND`,
+   * `KEY_INVALIDATED`, `USER_CANCELLED`, `INVALID_ARGUMENT`
+   * @example
+   * ```ts
+   * const { envelope } = await (await api('https://api.example.com/files/report.pdf')).json();
+   * const pdf = await binding.openEnvelope(envelope);
+   * ```
+   */
+  async openEnvelope(envelope: string | FlattenedJwe, options: OpenEnvelopeOptions = {}): Promise<Uint8Array> {
+    const keys = this.#loaded ?? (await this.#load({}, false));
+    return openEnvelopeWithKey(this.#envelopeKey(keys), envelope, options);
+  }
+
+  /**
+   * Opens an encrypted stream that the server made for this device (`sealEnvelopeStream`),
+   * segment by segment in constant memory. The returned stream errors with
+   * `INVALID_ENVELOPE` on any tampering, truncation, reordering or appended data, before it
+   * would otherwise close: treat output as final only once the stream has closed.
+   *
+   * @throws (through the stream) `INVALID_ENVELOPE`, `UNSUPPORTED_ALGORITHM`, `KEY_NOT_FOUND`, `KEY_INVALIDATED`
+   * @example
+   * ```ts
+   * const res = await api('https://api.example.com/media/film.enc');
+   * const video = binding.openEnvelopeStream(res.body!);
+   * ```
+   */
+  openEnvelopeStream(readable: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+    if (this.#loaded !== undefined) return openEnvelopeStreamWithKey(this.#envelopeKey(this.#loaded), readable);
+    const opened = this.#load({}, false).then((keys) => openEnvelopeStreamWithKey(this.#envelopeKey(keys), readable).getReader());
+    opened.catch(() => undefined);
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const { done, value } = await (await opened).read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      async cancel(reason) {
+        await (await opened).cancel(reason);
+      },
+    });
+  }
+
+  /**
+   * Seals a secret the app keeps at rest (a refresh token, a key) to this install: it opens
+   * only here, with the same `context`. Your data is not touched; if sealing fails, nothing
+   * was written anywhere.
+   *
+   * @throws `INVALID_ARGUMENT`, `KEY_UNAVAILABLE`, `KEYSTORE_ERROR`
+   * @example
+   * ```ts
+   * const sealed = await binding.seal(new TextEncoder().encode(refreshToken), { context: 'refresh-token' });
+   * localStorage.setItem('rt', sealed);
+   * ```
+   */
+  async seal(data: Uint8Array, options: SealOptions = {}): Promise<string> {
+    const keys = await this.#load({});
+    return sealWithKey(this.#envelopeKey(keys), data, { deviceId: keys.deviceId, ...this.#context(options) });
+  }
+
+  /**
+   * Opens a value made by {@link DeviceBinding.seal} on this install, with the same `context`.
+   *
+   * @throws `INVALID_ENVELOPE` (another install or context, or tampered), `KEY_NOT_FOUND`,
+   * `KEY_INVALIDATED`, `USER_CANCELLED`, `INVALID_ARGUMENT`
+   * @example
+   * ```ts
+   * const refreshToken = new TextDecoder().decode(await binding.unseal(sealed, { context: 'refresh-token' }));
+   * ```
+   */
+  async unseal(sealed: string, options: SealOptions = {}): Promise<Uint8Array> {
+    const keys = this.#loaded ?? (await this.#load({}, false));
+    return unsealWithKey(this.#envelopeKey(keys), sealed, { deviceId: keys.deviceId, ...this.#context(options) });
+  }
+
+  /**
    * Deletes this binding's keys from the store. Afterwards the app signs in again and sends a
    * new handshake; nothing else the app stored is touched. Safe to call again after a failure.
    *
@@ -258,6 +353,24 @@ export class DeviceBinding {
     // Signing key first: once it is gone the old identity is gone, whatever happens next.
     await this.#storeCall(() => this.keyStore.deleteKey(this.#signingAlias));
     await this.#storeCall(() => this.keyStore.deleteKey(this.#encryptionAlias));
+  }
+
+  #envelopeKey(keys: LoadedKeys): EnvelopeKey {
+    const prompt = this.#options.prompts?.decrypt;
+    return {
+      keyStore: this.keyStore,
+      info: keys.encryptionKey,
+      crypto: this.#crypto,
+      ...(prompt === undefined ? {} : { operationOptions: { prompt } }),
+    };
+  }
+
+  #context(options: SealOptions): { context?: string } {
+    if (typeof options !== 'object' || options === null) fail('INVALID_ARGUMENT', '"options" must be an object');
+    if (options.context !== undefined && typeof options.context !== 'string') {
+      fail('INVALID_ARGUMENT', '"options.context" must be a string');
+    }
+    return options.context === undefined ? {} : { context: options.context };
   }
 
   #now(): number {

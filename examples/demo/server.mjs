@@ -1,0 +1,123 @@
+// The demo's API server: password sign-in plus a devicebind handshake, DPoP-bound access
+// tokens (cnf.jkt), protected routes that verify request proofs, and device-only files.
+
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import { isDeviceBindingError } from 'devicebind';
+import {
+  createNonceIssuer,
+  MemoryReplayCache,
+  nonceChallengeHeaders,
+  sealEnvelope,
+  verifyHandshake,
+  verifyRequest,
+} from 'devicebind/server';
+import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
+
+const FILES = { 'welcome.txt': 'Premium content: only the device this was sealed for can read it.' };
+
+function hashPassword(password, salt = randomBytes(16)) {
+  return { salt, hash: scryptSync(password, salt, 32) };
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    req.on('error', reject);
+  });
+}
+
+/** Starts the demo server on 127.0.0.1 and a random port. */
+export async function startDemoServer() {
+  const users = new Map([['alice', hashPassword('correct horse battery staple')]]);
+  const signInChallenges = new Set();
+  const bindings = new Map(); // deviceId → { username, signingKey, encryptionKey }
+  const replayCache = new MemoryReplayCache();
+  const nonces = createNonceIssuer({ secret: randomBytes(32) });
+  const tokenKeys = await generateKeyPair('ES256');
+
+  const json = (res, status, body, headers = {}) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  async function signIn(body) {
+    const { username, password, handshake } = JSON.parse(new TextDecoder().decode(body));
+    const user = users.get(username);
+    const attempt = user && scryptSync(String(password), user.salt, 32);
+    if (!user || !timingSafeEqual(attempt, user.hash)) return [401, { error: 'invalid_credentials' }];
+    // A sign-in nonce is good for one handshake only.
+    const device = await verifyHandshake(handshake, { nonce: (nonce) => signInChallenges.delete(nonce) });
+    bindings.set(device.deviceId, { username, signingKey: device.signingKey, encryptionKey: device.encryptionKey });
+    const accessToken = await new SignJWT({ cnf: { jkt: device.deviceId } })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject(username)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(tokenKeys.privateKey);
+    return [200, { access_token: accessToken, token_type: 'DPoP', device_id: device.deviceId }];
+  }
+
+  async function authorize(req, url, body) {
+    const authorization = req.headers.authorization ?? '';
+    if (!authorization.startsWith('DPoP ')) return { error: [401, { error: 'invalid_token', reason: 'a DPoP-bound token and proof are required' }] };
+    const accessToken = authorization.slice(5);
+    let claims;
+    try {
+      ({ payload: claims } = await jwtVerify(accessToken, tokenKeys.publicKey));
+    } catch {
+      return { error: [401, { error: 'invalid_token', reason: 'the access token is not valid' }] };
+    }
+    const binding = bindings.get(claims.cnf?.jkt);
+    if (!binding) return { error: [401, { error: 'invalid_token', reason: 'the token is bound to no known device' }] };
+    try {
+      await verifyRequest(
+        { method: req.method, url, headers: req.headers, ...(body.length > 0 && { body }) },
+        { signingKey: binding.signingKey, accessToken, replayCache, nonce: nonces },
+      );
+      return { binding };
+    } catch (err) {
+      if (isDeviceBindingError(err, 'NONCE_REQUIRED')) return { error: [401, { error: 'use_dpop_nonce' }, nonceChallengeHeaders(nonces.issue())] };
+      if (isDeviceBindingError(err)) return { error: [401, { error: 'invalid_dpop_proof', code: err.code, reason: err.message }] };
+      throw err;
+    }
+  }
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, `http://${req.headers.host}`);
+      const body = await readBody(req);
+      if (req.method === 'POST' && url.pathname === '/auth/challenge') {
+        const nonce = randomBytes(16).toString('base64url');
+        signInChallenges.add(nonce);
+        return json(res, 200, { nonce });
+      }
+      if (req.method === 'POST' && url.pathname === '/auth/sign-in') {
+        const [status, result] = await signIn(body).catch((err) => [400, { error: 'invalid_handshake', reason: err.message }]);
+        return json(res, status, result);
+      }
+      const { binding, error } = await authorize(req, url.href, body);
+      if (error) return json(res, error[0], error[1], error[2]);
+      const fresh = { 'DPoP-Nonce': nonces.issue() };
+      if (req.method === 'GET' && url.pathname === '/api/profile') {
+        return json(res, 200, { user: binding.username, plan: 'premium' }, fresh);
+      }
+      if (req.method === 'POST' && url.pathname === '/api/notes') {
+        return json(res, 201, { saved: JSON.parse(new TextDecoder().decode(body)) }, fresh);
+      }
+      const file = req.method === 'GET' && url.pathname.startsWith('/api/files/') && FILES[url.pathname.slice(11)];
+      if (file) {
+        const envelope = await sealEnvelope(new TextEncoder().encode(file), binding.encryptionKey);
+        return json(res, 200, { envelope }, fresh);
+      }
+      return json(res, 404, { error: 'not_found' });
+    } catch (err) {
+      json(res, 500, { error: 'server_error', reason: String(err?.message ?? err) });
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
