@@ -43,6 +43,8 @@ export type DeviceBindingErrorCode =
   | 'NONCE_REQUIRED'
   | 'INVALID_ENVELOPE';
 
+const BRAND: unique symbol = Symbol.for('devicebind.DeviceBindingError');
+
 /** Options accepted by the {@link DeviceBindingError} constructor. */
 export interface DeviceBindingErrorOptions {
   /** The underlying error, kept for debugging. Never contains key material. */
@@ -71,6 +73,13 @@ export class DeviceBindingError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DeviceBindingError';
     this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  // The ESM and CommonJS builds (or two installed copies) each define this class; the brand
+  // keeps `instanceof` true for errors from any of them.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
 
