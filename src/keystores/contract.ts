@@ -104,8 +104,13 @@ export interface KeyOperationOptions {
  *
  * Rules (checked by `runKeyStoreConformance` from `devicebind/testing`):
  * - every failure is a `DeviceBindingError`;
- * - an unknown or deleted alias gives `KEY_NOT_FOUND` (except `getKey`, which returns `null`,
- *   and `deleteKey`, which succeeds);
+ * - aliases are 1–200 characters of `A–Z a–z 0–9 . _ : -`; any other alias, and any malformed
+ *   argument (data that is not a Uint8Array, a peer key that is not a valid public key), gives
+ *   `INVALID_ARGUMENT` from every method;
+ * - an unknown or deleted alias gives `KEY_NOT_FOUND` from `sign`, `deriveSharedSecret` and
+ *   `decrypt` (even in a store without RSA); `getKey` returns `null` and `deleteKey` succeeds;
+ * - using a key for the other purpose (signing with an encryption key, ECDH with a signing
+ *   key) gives `UNSUPPORTED_ALGORITHM`;
  * - concurrent `generateKey` calls for one alias leave exactly one key and all return it;
  * - `generateKey` on an alias that already holds a key returns the existing key unchanged;
  * - undeclared algorithms give `UNSUPPORTED_ALGORITHM`.
@@ -133,7 +138,7 @@ export interface KeyStore {
   getKey(alias: string): Promise<KeyInfo | null>;
   /**
    * Signs exactly `data`. ES256 returns the 64-byte JOSE form (r ‖ s), EdDSA 64 bytes.
-   * @throws `KEY_NOT_FOUND`, `KEY_INVALIDATED`, `USER_CANCELLED`, `UNSUPPORTED_ALGORITHM`, `KEYSTORE_ERROR`
+   * @throws `KEY_NOT_FOUND`, `KEY_INVALIDATED`, `USER_CANCELLED`, `UNSUPPORTED_ALGORITHM`, `INVALID_ARGUMENT`, `KEYSTORE_ERROR`
    */
   sign(alias: string, data: Uint8Array, options?: KeyOperationOptions): Promise<Uint8Array>;
   /**
@@ -144,11 +149,11 @@ export interface KeyStore {
   deriveSharedSecret(alias: string, peerPublicKey: PublicJwk, options?: KeyOperationOptions): Promise<Uint8Array>;
   /**
    * RSA-OAEP decryption with the key's own OAEP variant (RSA-OAEP-256 or RSA-OAEP).
-   * @throws `KEY_NOT_FOUND`, `UNSUPPORTED_ALGORITHM`, `KEYSTORE_ERROR` (including for a bad ciphertext)
+   * @throws `KEY_NOT_FOUND`, `UNSUPPORTED_ALGORITHM`, `INVALID_ARGUMENT`, `KEYSTORE_ERROR` (including for a bad ciphertext)
    */
   decrypt(alias: string, ciphertext: Uint8Array, options?: KeyOperationOptions): Promise<Uint8Array>;
-  /** Deletes the key; succeeds when there is none. @throws `KEYSTORE_ERROR` */
+  /** Deletes the key; succeeds when there is none. @throws `INVALID_ARGUMENT`, `KEY_UNAVAILABLE`, `KEYSTORE_ERROR` */
   deleteKey(alias: string): Promise<void>;
-  /** Every alias this store holds. @throws `KEYSTORE_ERROR` */
+  /** Every alias this store holds. @throws `KEY_UNAVAILABLE`, `KEYSTORE_ERROR` */
   listAliases(): Promise<string[]>;
 }

@@ -1,0 +1,37 @@
+// Entry point `devicebind/server`: verify handshakes and request proofs, keep replay and
+// nonce state, and seal envelopes for a device. Re-exports only.
+
+export {
+  DeviceBindingError,
+  type DeviceBindingErrorCode,
+  isDeviceBindingError,
+} from '../core/errors.js';
+export type { EcPublicJwk, OkpPublicJwk, PublicJwk, RsaPublicJwk } from '../core/jwk.js';
+export type { ExpectedNonce, NonceCheckFunction, NonceVerifier } from './expected-nonce.js';
+export type { HandshakeAttestation } from './handshake-keys.js';
+export type { RequestHeaders } from './http-headers.js';
+export {
+  type NonceChallengeHeaders,
+  type NonceChallengeOptions,
+  nonceChallengeHeaders,
+} from './nonce-challenge.js';
+export { createNonceIssuer, type NonceIssuer, type NonceIssuerOptions } from './nonce-issuer.js';
+export {
+  MemoryReplayCache,
+  type MemoryReplayCacheOptions,
+  type ReplayCache,
+} from './replay-cache.js';
+export { type SealEnvelopeOptions, sealEnvelope } from './seal-envelope.js';
+export { type SealEnvelopeStreamOptions, sealEnvelopeStream } from './seal-envelope-stream.js';
+export {
+  type VerifiedHandshake,
+  type VerifyHandshakeOptions,
+  verifyHandshake,
+} from './verify-handshake.js';
+export {
+  type ProofClaims,
+  type RequestToVerify,
+  type VerifiedRequest,
+  type VerifyRequestOptions,
+  verifyRequest,
+} from './verify-request.js';
