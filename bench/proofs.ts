@@ -1,0 +1,119 @@
+// DPoP proofs: signing (raw WebCrypto, jose, dpop, DeviceBinding.signRequest) and verifying
+// (raw WebCrypto, jose with EmbeddedJWK, jose with an imported key, verifyRequest).
+
+import { generateProof } from 'dpop';
+import { EmbeddedJWK, importJWK, jwtVerify, SignJWT } from 'jose';
+import * as deviceBindingModule from '../src/core/device-binding.js';
+import * as webCryptoStoreModule from '../src/keystores/webcrypto/index.js';
+import { MemoryReplayCache, verifyRequest } from '../src/server/index.js';
+import { defineBench, isMissingModule, type BenchCase } from './lib/bench.js';
+
+const subtle = globalThis.crypto.subtle;
+const ES256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
+const URL = 'https://api.example.com/v1/items/42';
+const encoder = new TextEncoder();
+
+function b64url(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64url');
+}
+function randomJti(): string {
+  return b64url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/** Proofs for the verify cases: unique jtis, so the replay cache accepts each once. */
+const POOL_SIZE = 20_000;
+
+export default defineBench(async () => {
+  const pair = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+  const { kty, crv, x, y } = await subtle.exportKey('jwk', pair.publicKey);
+  const jwk = { kty, crv, x, y } as { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+  const header = { typ: 'dpop+jwt', alg: 'ES256', jwk };
+  const iat = () => Math.floor(Date.now() / 1000);
+
+  // A typical proof's signing input, for the raw baselines.
+  const typicalInput = encoder.encode(
+    `${b64url(encoder.encode(JSON.stringify(header)))}.${b64url(encoder.encode(JSON.stringify({ jti: randomJti(), htm: 'GET', htu: URL, iat: iat() })))}`,
+  );
+
+  // ---- signing
+  const notes: string[] = [];
+  const signCases: BenchCase[] = [
+    { name: 'raw subtle.sign', run: () => subtle.sign(ES256, pair.privateKey, typicalInput) },
+    {
+      name: 'jose SignJWT',
+      run: () =>
+        new SignJWT({ jti: randomJti(), htm: 'GET', htu: URL, iat: iat() })
+          .setProtectedHeader(header)
+          .sign(pair.privateKey),
+    },
+    { name: 'dpop generateProof', run: () => generateProof(pair, URL, 'GET') },
+  ];
+  if (isMissingModule(deviceBindingModule) || isMissingModule(webCryptoStoreModule)) {
+    notes.push('signRequest skipped: DeviceBinding or WebCryptoKeyStore (src/keystores/webcrypto) is not there yet');
+  } else {
+    const binding = new deviceBindingModule.DeviceBinding({
+      keyStore: new webCryptoStoreModule.WebCryptoKeyStore({ storage: 'memory' }),
+      namespace: 'bench.proofs',
+    });
+    await binding.ensureKeys();
+    signCases.push({ name: 'signRequest (WebCryptoKeyStore)', run: () => binding.signRequest({ method: 'GET', url: URL }) });
+  }
+
+  // ---- verifying
+  const pool: string[] = [];
+  for (let i = 0; i < POOL_SIZE; i++) {
+    pool.push(
+      await new SignJWT({ jti: randomJti(), htm: 'GET', htu: URL, iat: iat() }).setProtectedHeader(header).sign(pair.privateKey),
+    );
+  }
+  const firstProof = pool[0]!;
+  const rawInput = encoder.encode(firstProof.slice(0, firstProof.lastIndexOf('.')));
+  const rawSignature = Buffer.from(firstProof.slice(firstProof.lastIndexOf('.') + 1), 'base64url');
+  const importedKey = await importJWK(jwk, 'ES256');
+  const joseOptions = { typ: 'dpop+jwt', algorithms: ['ES256'] };
+
+  const cursor = (): (() => string) => {
+    let i = 0;
+    return () => pool[i++ % POOL_SIZE]!;
+  };
+  const nextForEmbedded = cursor();
+  const nextForImported = cursor();
+  let replayCache = new MemoryReplayCache();
+  let verified = 0;
+  const verifyCases: BenchCase[] = [
+    { name: 'raw subtle.verify', run: () => subtle.verify(ES256, pair.publicKey, rawSignature, rawInput) },
+    { name: 'jose jwtVerify EmbeddedJWK', run: () => jwtVerify(nextForEmbedded(), EmbeddedJWK, joseOptions) },
+    { name: 'jose jwtVerify imported key', run: () => jwtVerify(nextForImported(), importedKey, joseOptions) },
+    {
+      name: 'verifyRequest (replay cache)',
+      run: () => {
+        // Each pooled proof is accepted once per cache: start a new cache when the pool wraps.
+        if (verified > 0 && verified % POOL_SIZE === 0) replayCache = new MemoryReplayCache();
+        const proof = pool[verified++ % POOL_SIZE]!;
+        return verifyRequest({ method: 'GET', url: URL, headers: { dpop: proof } }, { signingKey: jwk, replayCache });
+      },
+    },
+  ];
+
+  return [
+    {
+      name: 'DPoP proof signing (ES256)',
+      baseline: 'raw subtle.sign',
+      cases: signCases,
+      ratios: [
+        ['signRequest / raw sign', 'signRequest (WebCryptoKeyStore)', 'raw subtle.sign'],
+        ['signRequest / jose SignJWT', 'signRequest (WebCryptoKeyStore)', 'jose SignJWT'],
+      ],
+      notes,
+    },
+    {
+      name: 'DPoP proof verification (ES256)',
+      baseline: 'raw subtle.verify',
+      cases: verifyCases,
+      ratios: [
+        ['verifyRequest / jose EmbeddedJWK', 'verifyRequest (replay cache)', 'jose jwtVerify EmbeddedJWK'],
+        ['verifyRequest / jose imported key', 'verifyRequest (replay cache)', 'jose jwtVerify imported key'],
+      ],
+    },
+  ];
+});

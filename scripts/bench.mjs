@@ -1,0 +1,158 @@
+// Runs every benchmark in bench/*.ts in one Node process: bundles them with esbuild
+// (platform node, ESM, dependencies external) into a temporary folder, then measures each
+// group's cases side by side in interleaved rounds and prints ops/s and ratios.
+//
+//   node scripts/bench.mjs [name ...]      only bench/<name>.ts
+//   BENCH_ROUNDS=10 BENCH_SLICE_MS=150     rounds per group, time per case per round
+
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const benchDir = join(root, 'bench');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 150);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 300);
+
+const wanted = process.argv.slice(2);
+const files = readdirSync(benchDir)
+  .filter((name) => name.endsWith('.ts') && !name.startsWith('_'))
+  .filter((name) => wanted.length === 0 || wanted.includes(name.slice(0, -3)))
+  .sort();
+if (files.length === 0) {
+  console.error(
+    `no benchmarks found in bench/${wanted.length > 0 ? ` matching ${wanted.join(', ')}` : ''}`,
+  );
+  process.exit(1);
+}
+
+// A relative import from a bench file whose target does not exist yet becomes an empty
+// module, so benchmarks can name parts of the SDK that are still being written and skip
+// those cases with a note instead of failing the whole run.
+const missingSources = {
+  name: 'missing-sources',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (dirname(args.importer) !== benchDir) return undefined;
+      const target = resolve(args.resolveDir, args.path);
+      const candidates = [
+        target,
+        target.replace(/\.js$/, '.ts'),
+        `${target}.ts`,
+        join(target, 'index.ts'),
+      ];
+      if (candidates.some((path) => existsSync(path) && !path.endsWith('/'))) return undefined;
+      return { path: relative(root, target), namespace: 'bench-missing' };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'bench-missing' }, (args) => ({
+      contents: 'module.exports = { __benchMissing: true };',
+      loader: 'js',
+      warnings: [
+        { text: `${args.path} does not exist yet; benchmark cases that need it are skipped` },
+      ],
+    }));
+  },
+};
+
+const cacheDir = join(root, 'node_modules', '.cache');
+mkdirSync(cacheDir, { recursive: true });
+// Inside node_modules/.cache so the bundles resolve the repository's dependencies.
+const outdir = mkdtempSync(join(cacheDir, 'devicebind-bench-'));
+
+function formatOps(ops) {
+  if (ops >= 1e6) return `${(ops / 1e6).toFixed(2)} M`;
+  if (ops >= 1e3) return `${(ops / 1e3).toFixed(1)} k`;
+  return ops.toFixed(1);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function measure(run, ms) {
+  let ops = 0;
+  const start = performance.now();
+  const end = start + ms;
+  let now = start;
+  while (now < end) {
+    await run();
+    ops++;
+    now = performance.now();
+  }
+  return (ops * 1000) / (now - start);
+}
+
+async function runGroup(group) {
+  const cases = group.cases;
+  const samples = new Map(cases.map((c) => [c.name, []]));
+  for (const c of cases) await measure(c.run, WARMUP_MS / cases.length);
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotate the order each round so no case always runs right after the same one.
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[(i + round) % cases.length];
+      samples.get(c.name).push(await measure(c.run, SLICE_MS));
+    }
+  }
+  const results = new Map(
+    [...samples].map(([name, values]) => [name, { ops: median(values), values }]),
+  );
+  const base = results.get(group.baseline);
+  if (base === undefined)
+    throw new Error(`group "${group.name}": baseline "${group.baseline}" is not one of its cases`);
+  const width = Math.max(...cases.map((c) => c.name.length), 10);
+  console.log(`\n## ${group.name}\n`);
+  console.log(
+    `${'case'.padEnd(width)}  ${'ops/s'.padStart(10)}  ${'spread'.padStart(7)}  ${'ratio'.padStart(6)}${group.bytesPerOp ? `  ${'MB/s'.padStart(8)}` : ''}`,
+  );
+  for (const c of cases) {
+    const { ops, values } = results.get(c.name);
+    const spread = ((Math.max(...values) - Math.min(...values)) / ops) * 100;
+    const line = `${c.name.padEnd(width)}  ${formatOps(ops).padStart(10)}  ${`±${(spread / 2).toFixed(0)}%`.padStart(7)}  ${(ops / base.ops).toFixed(2).padStart(6)}`;
+    console.log(
+      group.bytesPerOp
+        ? `${line}  ${((ops * group.bytesPerOp) / 1e6).toFixed(1).padStart(8)}`
+        : line,
+    );
+  }
+  for (const [label, numerator, denominator] of group.ratios ?? []) {
+    const a = results.get(numerator);
+    const b = results.get(denominator);
+    console.log(`${label}: ${a && b ? (a.ops / b.ops).toFixed(2) : 'n/a (case skipped)'}`);
+  }
+  for (const note of group.notes ?? []) console.log(`note: ${note}`);
+}
+
+const started = performance.now();
+try {
+  const entryPoints = files.map((name) => join(benchDir, name));
+  await build({
+    entryPoints,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    plugins: [missingSources],
+    logLevel: 'warning',
+  });
+  console.log(
+    `devicebind benchmarks — Node ${process.version}, ${ROUNDS} rounds × ${SLICE_MS} ms per case, interleaved`,
+  );
+  for (const name of files) {
+    const module = await import(pathToFileURL(join(outdir, name.replace(/\.ts$/, '.mjs'))).href);
+    if (typeof module.default !== 'function')
+      throw new Error(`bench/${name} must export default defineBench(async () => groups)`);
+    console.log(`\n# ${name}`);
+    const groups = await module.default();
+    for (const group of groups) await runGroup(group);
+  }
+  console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+} finally {
+  rmSync(outdir, { recursive: true, force: true });
+}

@@ -1,0 +1,3 @@
+// Entry point `devicebind/keystores/webcrypto`.
+export type { WebCryptoKeyStorage } from './storage.js';
+export { WebCryptoKeyStore, type WebCryptoKeyStoreOptions } from './webcrypto-key-store.js';

@@ -1,0 +1,68 @@
+// sealEnvelopeStream: encrypts a large file for one device as a stream envelope
+// (docs/formats/stream.md), in constant memory, for `openEnvelopeStream` on the device.
+
+import { resolveCryptoBackend } from '../core/crypto-backend.js';
+import { fail } from '../core/errors.js';
+import {
+  DEFAULT_SEGMENT_SIZE,
+  isSegmentSize,
+  MAX_SEGMENT_SIZE,
+  MIN_SEGMENT_SIZE,
+  STREAM_IKM_LENGTH,
+  STREAM_NONCE_PREFIX_LENGTH,
+  STREAM_SALT_LENGTH,
+} from '../core/envelope/stream-format.js';
+import { sealAlgorithm, sealEnvelope } from './seal-envelope.js';
+import { sealStreamWith } from './stream-sealer.js';
+
+/** Options of {@link sealEnvelopeStream}. */
+export interface SealEnvelopeStreamOptions {
+  /**
+   * Plaintext bytes per segment, recorded in the header (default 65536; 16 to 16 MiB).
+   * The device holds a few segments in memory at a time.
+   */
+  segmentSize?: number;
+}
+
+/**
+ * Encrypts a stream for one device: a header whose key envelope carries a fresh content
+ * key exactly as `sealEnvelope` would, then fixed-size AES-256-GCM segments under a key
+ * derived from it with HKDF. Memory stays at a few segments whatever the input's size.
+ * The device opens it with `openEnvelopeStream`, which detects truncation (at any point),
+ * appended data, reordering and any change.
+ *
+ * @param readable - the plaintext, in chunks of any size
+ * @param encryptionKey - the device's public encryption key, from the verified handshake
+ * @param options - `segmentSize`
+ * @returns the sealed stream
+ * @throws `INVALID_ARGUMENT` (synchronously) for a malformed key, a signing key, a locked
+ * stream or a bad segment size; `UNSUPPORTED_ALGORITHM` for an unsupported key type. The
+ * returned stream errors with `INVALID_ARGUMENT` when the input fails or yields a chunk
+ * that is not a Uint8Array.
+ * @example
+ * ```ts
+ * const file = Readable.toWeb(createReadStream('movie.mp4')) as ReadableStream<Uint8Array>;
+ * return new Response(sealEnvelopeStream(file, device.encryptionKey));
+ * ```
+ */
+export function sealEnvelopeStream(
+  readable: ReadableStream<Uint8Array>,
+  encryptionKey: unknown,
+  options: SealEnvelopeStreamOptions = {},
+): ReadableStream<Uint8Array> {
+  sealAlgorithm(encryptionKey);
+  const { segmentSize = DEFAULT_SEGMENT_SIZE } = options ?? {};
+  if (!isSegmentSize(segmentSize)) {
+    fail('INVALID_ARGUMENT', `"options.segmentSize" must be an integer from ${MIN_SEGMENT_SIZE} to ${MAX_SEGMENT_SIZE}`);
+  }
+  const crypto = resolveCryptoBackend(undefined);
+  const contentKey = crypto.randomBytes(STREAM_IKM_LENGTH);
+  return sealStreamWith(readable, {
+    crypto,
+    segmentSize,
+    contentKey,
+    salt: crypto.randomBytes(STREAM_SALT_LENGTH),
+    noncePrefix: crypto.randomBytes(STREAM_NONCE_PREFIX_LENGTH),
+    keyEnvelope: () => sealEnvelope(contentKey, encryptionKey),
+  });
+}

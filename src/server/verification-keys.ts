@@ -1,0 +1,97 @@
+// Imported verification keys, cached by RFC 7638 thumbprint, so a device's public key is
+// imported and hashed once, not on every request.
+
+import type { SigningAlgorithmEntry } from '../core/algorithms.js';
+import { encodeBase64url } from '../core/base64url.js';
+import { fail } from '../core/errors.js';
+import type { PublicJwk } from '../core/jwk.js';
+import { utf8Encode } from '../core/utf8.js';
+import { LruMap } from './lru-map.js';
+
+/** @internal A public key ready for `crypto.subtle.verify`, with its thumbprint. */
+export interface VerificationKey {
+  /** RFC 7638 SHA-256 thumbprint, base64url: the device id. */
+  readonly thumbprint: string;
+  readonly key: CryptoKey;
+}
+
+/** How many device keys stay imported; a miss costs one key import and one hash. */
+const CAPACITY = 4096;
+
+// Keyed by the RFC 7638 canonical JSON, which is the thumbprint's input: equal keys, equal
+// entries. Promises are cached so concurrent first requests share one import.
+const cache = new LruMap<string, Promise<VerificationKey>>(CAPACITY);
+
+/** @internal `crypto.subtle`, or a `CRYPTO_UNAVAILABLE` error naming what is missing. */
+export function subtleCrypto(): SubtleCrypto {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle === undefined) {
+    fail(
+      'CRYPTO_UNAVAILABLE',
+      'devicebind/server needs WebCrypto (crypto.subtle); use Node 20+, Deno, Bun or Workers',
+    );
+  }
+  return subtle;
+}
+
+async function importVerificationKey(
+  jwk: PublicJwk,
+  canonicalKey: string,
+  algorithm: SigningAlgorithmEntry,
+): Promise<VerificationKey> {
+  const subtle = subtleCrypto();
+  const keyData: JsonWebKey =
+    jwk.kty === 'EC'
+      ? { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y }
+      : jwk.kty === 'OKP'
+        ? { kty: 'OKP', crv: jwk.crv, x: jwk.x }
+        : fail('UNSUPPORTED_ALGORITHM', 'RSA keys are not used for signing');
+  // importKey rejects points that are not on the curve.
+  const [key, digest] = await Promise.all([
+    subtle.importKey('jwk', keyData, algorithm.importParams, false, ['verify']),
+    subtle.digest('SHA-256', utf8Encode(canonicalKey) as Uint8Array<ArrayBuffer>),
+  ]);
+  return { key, thumbprint: encodeBase64url(new Uint8Array(digest)) };
+}
+
+/**
+ * @internal The imported key and thumbprint for `jwk`, from the cache when it is there.
+ * Rejects (and caches nothing) when the key cannot be imported.
+ */
+export function verificationKey(
+  jwk: PublicJwk,
+  canonicalKey: string,
+  algorithm: SigningAlgorithmEntry,
+): Promise<VerificationKey> {
+  const cached = cache.get(canonicalKey);
+  if (cached !== undefined) return cached;
+  const pending = importVerificationKey(jwk, canonicalKey, algorithm);
+  cache.set(canonicalKey, pending);
+  pending.catch(() => {
+    if (cache.get(canonicalKey) === pending) cache.delete(canonicalKey);
+  });
+  return pending;
+}
+
+/**
+ * @internal Verifies a JWS signature (r ‖ s for ES256, RFC 7518 §3.4). A signature of the
+ * wrong length, or one the runtime refuses to process, is simply invalid.
+ */
+export async function verifySignature(
+  algorithm: SigningAlgorithmEntry,
+  key: CryptoKey,
+  signingInput: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  if (signature.length !== algorithm.signatureLength) return false;
+  try {
+    return await subtleCrypto().verify(
+      algorithm.signParams,
+      key,
+      signature as Uint8Array<ArrayBuffer>,
+      signingInput as Uint8Array<ArrayBuffer>,
+    );
+  } catch {
+    return false;
+  }
+}

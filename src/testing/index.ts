@@ -1,0 +1,23 @@
+// Entry point `devicebind/testing`: the KeyStore conformance kit for adapter authors and the
+// native bridge simulator for testing adapters and apps without a device.
+
+export {
+  type BridgeSimulator,
+  type BridgeSimulatorOptions,
+  createBridgeSimulator,
+  NativeFailure,
+  type PromptOutcome,
+  type SimulatedCall,
+  type SimulatedPrompt,
+} from './bridge-simulator/index.js';
+export {
+  type ConformanceCheckInfo,
+  type ConformanceCheckResult,
+  type ConformanceCheckScope,
+  type CreateKeyStore,
+  formatConformanceReport,
+  type KeyStoreConformanceOptions,
+  type KeyStoreConformanceReport,
+  listConformanceChecks,
+  runKeyStoreConformance,
+} from './conformance/index.js';
