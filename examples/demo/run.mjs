@@ -19,8 +19,13 @@ function tracingFetch(origin) {
   return async (input, init) => {
     const response = await fetch(input, init);
     const url = new URL(typeof input === 'string' ? input : input.url);
-    const note = response.status === 401 && response.headers.has('DPoP-Nonce') ? ' (server asks for its nonce)' : '';
-    line(`   → ${init?.method ?? 'GET'} ${url.href.replace(origin, '')}  ← ${response.status}${note}`);
+    const note =
+      response.status === 401 && response.headers.has('DPoP-Nonce')
+        ? ' (server asks for its nonce)'
+        : '';
+    line(
+      `   → ${init?.method ?? 'GET'} ${url.href.replace(origin, '')}  ← ${response.status}${note}`,
+    );
     return response;
   };
 }
@@ -34,64 +39,128 @@ export async function runDemo() {
   const server = await startDemoServer();
   const { origin } = server;
   const post = (path, body, headers = {}) =>
-    fetch(`${origin}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } });
+    fetch(`${origin}${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', ...headers },
+    });
   try {
     line(`devicebind demo — API server on ${origin}`);
     line();
-    line("1. Alice signs in on her phone; the app makes device keys and a handshake");
-    const phone = new DeviceBinding({ keyStore: new WebCryptoKeyStore(), namespace: 'com.example.demo' });
+    line('1. Alice signs in on her phone; the app makes device keys and a handshake');
+    const phone = new DeviceBinding({
+      keyStore: new WebCryptoKeyStore(),
+      namespace: 'com.example.demo',
+    });
     const { nonce } = await (await post('/auth/challenge', {})).json();
     const handshake = await phone.createHandshake({ nonce, subject: 'alice' });
     line(`   device id (key thumbprint): ${handshake.deviceId}`);
-    const signIn = await post('/auth/sign-in', { username: 'alice', password: 'correct horse battery staple', handshake: handshake.token });
+    const signIn = await post('/auth/sign-in', {
+      username: 'alice',
+      password: 'correct horse battery staple',
+      handshake: handshake.token,
+    });
     const { access_token: accessToken, device_id: boundTo } = await signIn.json();
-    expect('signed in; the access token is bound to the device key (cnf.jkt)', signIn.status === 200 && boundTo === handshake.deviceId, `token ${short(accessToken)}`);
+    expect(
+      'signed in; the access token is bound to the device key (cnf.jkt)',
+      signIn.status === 200 && boundTo === handshake.deviceId,
+      `token ${short(accessToken)}`,
+    );
     line();
 
     line('2. The app calls the API; every request carries a DPoP proof signed in the key store');
     const api = phone.createFetch({ fetch: tracingFetch(origin), accessToken });
     const profile = await api(`${origin}/api/profile`);
     expect('GET /api/profile', profile.status === 200, JSON.stringify(await profile.json()));
-    const note = await api(`${origin}/api/notes`, { method: 'POST', body: JSON.stringify({ text: 'pay Bob 10' }), headers: { 'Content-Type': 'application/json' } });
-    expect('POST /api/notes (the proof covers the body through Content-Digest)', note.status === 201);
+    const note = await api(`${origin}/api/notes`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'pay Bob 10' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(
+      'POST /api/notes (the proof covers the body through Content-Digest)',
+      note.status === 201,
+    );
     const file = await api(`${origin}/api/files/welcome.txt`);
     const { envelope } = await file.json();
     const plaintext = new TextDecoder().decode(await phone.openEnvelope(envelope));
-    expect('a file sealed for this device opens on it', file.status === 200 && plaintext.startsWith('Premium'), `"${plaintext}"`);
+    expect(
+      'a file sealed for this device opens on it',
+      file.status === 200 && plaintext.startsWith('Premium'),
+      `"${plaintext}"`,
+    );
     line();
 
     line('3. The attacks');
-    const attacker = new DeviceBinding({ keyStore: new WebCryptoKeyStore(), namespace: 'com.example.demo' });
+    const attacker = new DeviceBinding({
+      keyStore: new WebCryptoKeyStore(),
+      namespace: 'com.example.demo',
+    });
     await attacker.ensureKeys();
     const stolen = await attacker.createFetch({ accessToken })(`${origin}/api/profile`);
-    expect("Alice's stolen token, used from another device, is refused", stolen.status === 401, await reasonOf(stolen));
+    expect(
+      "Alice's stolen token, used from another device, is refused",
+      stolen.status === 401,
+      await reasonOf(stolen),
+    );
 
-    const bearer = await fetch(`${origin}/api/profile`, { headers: { Authorization: `DPoP ${accessToken}` } });
+    const bearer = await fetch(`${origin}/api/profile`, {
+      headers: { Authorization: `DPoP ${accessToken}` },
+    });
     expect('the token without a proof is refused', bearer.status === 401, await reasonOf(bearer));
 
     const serverNonce = profile.headers.get('DPoP-Nonce') ?? note.headers.get('DPoP-Nonce');
-    const fresh = await fetch(`${origin}/api/profile`, { headers: { Authorization: `DPoP ${accessToken}` } });
+    const fresh = await fetch(`${origin}/api/profile`, {
+      headers: { Authorization: `DPoP ${accessToken}` },
+    });
     const currentNonce = fresh.headers.get('DPoP-Nonce') ?? serverNonce;
-    const captured = await phone.signRequest({ method: 'GET', url: `${origin}/api/profile`, accessToken, nonce: currentNonce });
+    const captured = await phone.signRequest({
+      method: 'GET',
+      url: `${origin}/api/profile`,
+      accessToken,
+      nonce: currentNonce,
+    });
     const headers = { ...captured, Authorization: `DPoP ${accessToken}` };
     const original = await fetch(`${origin}/api/profile`, { headers });
     const replayed = await fetch(`${origin}/api/profile`, { headers });
-    expect('a captured request sent again is refused', original.status === 200 && replayed.status === 401, await reasonOf(replayed));
+    expect(
+      'a captured request sent again is refused',
+      original.status === 200 && replayed.status === 401,
+      await reasonOf(replayed),
+    );
 
     const body = JSON.stringify({ text: 'pay Bob 10' });
-    const signed = await phone.signRequest({ method: 'POST', url: `${origin}/api/notes`, body, accessToken, nonce: currentNonce });
+    const signed = await phone.signRequest({
+      method: 'POST',
+      url: `${origin}/api/notes`,
+      body,
+      accessToken,
+      nonce: currentNonce,
+    });
     const tampered = await fetch(`${origin}/api/notes`, {
       method: 'POST',
       body: JSON.stringify({ text: 'pay Mallory 10000' }),
-      headers: { ...signed, Authorization: `DPoP ${accessToken}`, 'Content-Type': 'application/json' },
+      headers: {
+        ...signed,
+        Authorization: `DPoP ${accessToken}`,
+        'Content-Type': 'application/json',
+      },
     });
-    expect('a request whose body was changed in transit is refused', tampered.status === 401, await reasonOf(tampered));
+    expect(
+      'a request whose body was changed in transit is refused',
+      tampered.status === 401,
+      await reasonOf(tampered),
+    );
 
     const copied = await attacker.openEnvelope(envelope).then(
       () => 'opened',
       (err) => (isDeviceBindingError(err) ? `${err.code}: ${err.message}` : String(err)),
     );
-    expect('the same file copied to another device does not open', copied.startsWith('INVALID_ENVELOPE'), copied);
+    expect(
+      'the same file copied to another device does not open',
+      copied.startsWith('INVALID_ENVELOPE'),
+      copied,
+    );
     line();
     line(`${outcome.passed} of ${outcome.passed + outcome.failed} steps behaved as expected.`);
     return outcome;

@@ -14,7 +14,9 @@ import {
 } from 'devicebind/server';
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
 
-const FILES = { 'welcome.txt': 'Premium content: only the device this was sealed for can read it.' };
+const FILES = {
+  'welcome.txt': 'Premium content: only the device this was sealed for can read it.',
+};
 
 function hashPassword(password, salt = randomBytes(16)) {
   return { salt, hash: scryptSync(password, salt, 32) };
@@ -47,10 +49,17 @@ export async function startDemoServer() {
     const { username, password, handshake } = JSON.parse(new TextDecoder().decode(body));
     const user = users.get(username);
     const attempt = user && scryptSync(String(password), user.salt, 32);
-    if (!user || !timingSafeEqual(attempt, user.hash)) return [401, { error: 'invalid_credentials' }];
+    if (!user || !timingSafeEqual(attempt, user.hash))
+      return [401, { error: 'invalid_credentials' }];
     // A sign-in nonce is good for one handshake only.
-    const device = await verifyHandshake(handshake, { nonce: (nonce) => signInChallenges.delete(nonce) });
-    bindings.set(device.deviceId, { username, signingKey: device.signingKey, encryptionKey: device.encryptionKey });
+    const device = await verifyHandshake(handshake, {
+      nonce: (nonce) => signInChallenges.delete(nonce),
+    });
+    bindings.set(device.deviceId, {
+      username,
+      signingKey: device.signingKey,
+      encryptionKey: device.encryptionKey,
+    });
     const accessToken = await new SignJWT({ cnf: { jkt: device.deviceId } })
       .setProtectedHeader({ alg: 'ES256' })
       .setSubject(username)
@@ -62,7 +71,13 @@ export async function startDemoServer() {
 
   async function authorize(req, url, body) {
     const authorization = req.headers.authorization ?? '';
-    if (!authorization.startsWith('DPoP ')) return { error: [401, { error: 'invalid_token', reason: 'a DPoP-bound token and proof are required' }] };
+    if (!authorization.startsWith('DPoP '))
+      return {
+        error: [
+          401,
+          { error: 'invalid_token', reason: 'a DPoP-bound token and proof are required' },
+        ],
+      };
     const accessToken = authorization.slice(5);
     let claims;
     try {
@@ -71,7 +86,10 @@ export async function startDemoServer() {
       return { error: [401, { error: 'invalid_token', reason: 'the access token is not valid' }] };
     }
     const binding = bindings.get(claims.cnf?.jkt);
-    if (!binding) return { error: [401, { error: 'invalid_token', reason: 'the token is bound to no known device' }] };
+    if (!binding)
+      return {
+        error: [401, { error: 'invalid_token', reason: 'the token is bound to no known device' }],
+      };
     try {
       await verifyRequest(
         { method: req.method, url, headers: req.headers, ...(body.length > 0 && { body }) },
@@ -79,8 +97,12 @@ export async function startDemoServer() {
       );
       return { binding };
     } catch (err) {
-      if (isDeviceBindingError(err, 'NONCE_REQUIRED')) return { error: [401, { error: 'use_dpop_nonce' }, nonceChallengeHeaders(nonces.issue())] };
-      if (isDeviceBindingError(err)) return { error: [401, { error: 'invalid_dpop_proof', code: err.code, reason: err.message }] };
+      if (isDeviceBindingError(err, 'NONCE_REQUIRED'))
+        return { error: [401, { error: 'use_dpop_nonce' }, nonceChallengeHeaders(nonces.issue())] };
+      if (isDeviceBindingError(err))
+        return {
+          error: [401, { error: 'invalid_dpop_proof', code: err.code, reason: err.message }],
+        };
       throw err;
     }
   }
@@ -95,7 +117,10 @@ export async function startDemoServer() {
         return json(res, 200, { nonce });
       }
       if (req.method === 'POST' && url.pathname === '/auth/sign-in') {
-        const [status, result] = await signIn(body).catch((err) => [400, { error: 'invalid_handshake', reason: err.message }]);
+        const [status, result] = await signIn(body).catch((err) => [
+          400,
+          { error: 'invalid_handshake', reason: err.message },
+        ]);
         return json(res, status, result);
       }
       const { binding, error } = await authorize(req, url.href, body);
@@ -107,7 +132,10 @@ export async function startDemoServer() {
       if (req.method === 'POST' && url.pathname === '/api/notes') {
         return json(res, 201, { saved: JSON.parse(new TextDecoder().decode(body)) }, fresh);
       }
-      const file = req.method === 'GET' && url.pathname.startsWith('/api/files/') && FILES[url.pathname.slice(11)];
+      const file =
+        req.method === 'GET' &&
+        url.pathname.startsWith('/api/files/') &&
+        FILES[url.pathname.slice(11)];
       if (file) {
         const envelope = await sealEnvelope(new TextEncoder().encode(file), binding.encryptionKey);
         return json(res, 200, { envelope }, fresh);
@@ -119,5 +147,8 @@ export async function startDemoServer() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
