@@ -40,7 +40,9 @@ export function parseProtectedHeader(
   }
   if (typeof alg !== 'string') fail(code, `${what} has no "alg"`);
   if (alg === 'none') fail(code, `${what} is unsigned ("alg": "none"); a signed token is required`);
-  const algorithm = signingAlgorithm(alg);
+  // RFC 9864 names Ed25519 signatures "Ed25519" (fully specified); "EdDSA" is the older name
+  // for the same thing, and DPoP clients send either.
+  const algorithm = signingAlgorithm(alg === 'Ed25519' ? 'EdDSA' : alg);
   // RFC 7515 §4.1.11: extensions the recipient does not understand make the JWS invalid,
   // and devicebind understands none.
   if (header.crit !== undefined) fail(code, `${what} has a "crit" member, which is not supported`);
@@ -63,7 +65,7 @@ export function parseProtectedHeader(
     fail(code, `${what} "alg" ${algorithm.alg} does not match its key`);
   }
   if (key.use === 'enc') fail(code, `${what} "jwk" is an encryption key ("use": "enc")`);
-  if (key.alg !== undefined && key.alg !== algorithm.alg) {
+  if (key.alg !== undefined && key.alg !== algorithm.alg && key.alg !== alg) {
     fail(
       code,
       `${what} "jwk" is for ${JSON.stringify(key.alg.slice(0, 20))}, not ${algorithm.alg}`,

@@ -69,13 +69,32 @@ describe('proofs made with the dpop package', () => {
     expect((err as DeviceBindingError).code).toBe('UNSUPPORTED_ALGORITHM');
   });
 
-  it('signed with Ed25519 under the fully-specified alg "Ed25519" are refused with UNSUPPORTED_ALGORITHM (the registry names it EdDSA)', async () => {
+  it('signed with Ed25519 under the fully-specified alg "Ed25519" (RFC 9864) verify', async () => {
     const pair = await generateKeyPair('Ed25519');
     const proof = await generateProof(pair, URL, 'GET');
-    const err = await verifyRequest(
+    expect(JSON.parse(Buffer.from(proof.split('.')[0]!, 'base64url').toString()).alg).toBe(
+      'Ed25519',
+    );
+    const { deviceId } = await verifyRequest(
       { method: 'GET', url: URL, headers: { dpop: proof } },
       { signingKey: await publicJwkOf(pair.publicKey) },
+    );
+    expect(deviceId).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('signed with "Ed25519" but carrying a P-256 key are refused', async () => {
+    const ed = await generateKeyPair('Ed25519');
+    const ec = await generateKeyPair('ES256');
+    const proof = await generateProof(ed, URL, 'GET');
+    const [, payload, signature] = proof.split('.');
+    const header = Buffer.from(
+      JSON.stringify({ typ: 'dpop+jwt', alg: 'Ed25519', jwk: await publicJwkOf(ec.publicKey) }),
+    ).toString('base64url');
+    const err = await verifyRequest(
+      { method: 'GET', url: URL, headers: { dpop: `${header}.${payload}.${signature}` } },
+      { signingKey: await publicJwkOf(ec.publicKey) },
     ).catch((e: unknown) => e);
-    expect((err as DeviceBindingError).code).toBe('UNSUPPORTED_ALGORITHM');
+    expect(err).toBeInstanceOf(DeviceBindingError);
+    expect((err as DeviceBindingError).code).toBe('INVALID_PROOF');
   });
 });
