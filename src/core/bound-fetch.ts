@@ -1,8 +1,9 @@
 // A fetch wrapper that signs every request with the device key, sends the access token as
 // `Authorization: DPoP …`, tracks server nonces per origin and retries once on a nonce challenge.
 
-import { fail } from './errors.js';
 import type { RequestProofHeaders, SignRequestOptions } from './dpop-proof.js';
+import { fail } from './errors.js';
+import { parseHttpUrl } from './request-target.js';
 
 /** The access token for a request: a string, or a function giving the current one. */
 export type AccessTokenSource = string | (() => string | Promise<string>);
@@ -27,7 +28,11 @@ async function isNonceChallenge(response: Response): Promise<boolean> {
   if (response.status === 400) {
     try {
       const body: unknown = await response.clone().json();
-      return typeof body === 'object' && body !== null && (body as { error?: unknown }).error === 'use_dpop_nonce';
+      return (
+        typeof body === 'object' &&
+        body !== null &&
+        (body as { error?: unknown }).error === 'use_dpop_nonce'
+      );
     } catch {
       return false;
     }
@@ -49,17 +54,29 @@ function isReadableStream(value: unknown): boolean {
 }
 
 /** @internal Builds the bound fetch. */
-export function createBoundFetch(signRequest: SignRequest, options: CreateFetchOptions = {}): typeof fetch {
-  if (typeof options !== 'object' || options === null) fail('INVALID_ARGUMENT', '"options" must be an object');
+export function createBoundFetch(
+  signRequest: SignRequest,
+  options: CreateFetchOptions = {},
+): typeof fetch {
+  if (typeof options !== 'object' || options === null)
+    fail('INVALID_ARGUMENT', '"options" must be an object');
   const baseFetch = options.fetch ?? globalThis.fetch;
-  if (typeof baseFetch !== 'function') fail('INVALID_ARGUMENT', 'no fetch available; pass "options.fetch"');
+  if (typeof baseFetch !== 'function')
+    fail('INVALID_ARGUMENT', 'no fetch available; pass "options.fetch"');
   const { accessToken } = options;
-  if (accessToken !== undefined && typeof accessToken !== 'string' && typeof accessToken !== 'function') {
+  if (
+    accessToken !== undefined &&
+    typeof accessToken !== 'string' &&
+    typeof accessToken !== 'function'
+  ) {
     fail('INVALID_ARGUMENT', '"options.accessToken" must be a string or a function');
   }
   const nonces = new Map<string, string>();
 
-  return async function boundFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  return async function boundFetch(
+    input: RequestInfo | URL,
+    init?: RequestInit,
+  ): Promise<Response> {
     const streamed = isReadableStream(init?.body);
     let request: Request;
     try {
@@ -67,10 +84,11 @@ export function createBoundFetch(signRequest: SignRequest, options: CreateFetchO
     } catch (err) {
       return fail('INVALID_ARGUMENT', 'the request could not be built; is the URL absolute?', err);
     }
-    const origin = new URL(request.url).origin;
+    const { origin } = parseHttpUrl(request.url);
     // A one-shot stream is sent as it is, unsigned by Content-Digest and never retried;
     // every other body is read once so it can be digested and sent again.
-    const body = request.body === null || streamed ? undefined : new Uint8Array(await request.arrayBuffer());
+    const body =
+      request.body === null || streamed ? undefined : new Uint8Array(await request.arrayBuffer());
     const token = await resolveToken(accessToken);
 
     const send = async (): Promise<Response> => {
@@ -83,7 +101,8 @@ export function createBoundFetch(signRequest: SignRequest, options: CreateFetchO
         ...(nonce === undefined ? {} : { nonce }),
       });
       const headers = new Headers(request.headers);
-      for (const [name, value] of Object.entries(proof)) if (value !== undefined) headers.set(name, value);
+      for (const [name, value] of Object.entries(proof))
+        if (value !== undefined) headers.set(name, value);
       if (token !== undefined) headers.set('Authorization', `DPoP ${token}`);
       const sendInit: RequestInit & { duplex?: 'half' } = {
         method: request.method,

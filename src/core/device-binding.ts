@@ -1,6 +1,15 @@
 // DeviceBinding: the client-side handle that owns this install's device keys and uses them
 // for handshakes, request proofs, envelopes and sealed data. Private keys stay in the KeyStore.
 
+import type {
+  AuthenticationPrompt,
+  HardwarePreference,
+  KeyInfo,
+  KeySpec,
+  KeyStore,
+  KeyStoreCapabilities,
+  UserAuthenticationPolicy,
+} from '../keystores/contract.js';
 import {
   type EncryptionAlgorithm,
   type SigningAlgorithm,
@@ -10,6 +19,12 @@ import {
 import { type CreateFetchOptions, createBoundFetch } from './bound-fetch.js';
 import { type CryptoBackend, resolveCryptoBackend } from './crypto-backend.js';
 import {
+  AccessTokenHasher,
+  buildProofParts,
+  type RequestProofHeaders,
+  type SignRequestOptions,
+} from './dpop-proof.js';
+import {
   type EnvelopeKey,
   type FlattenedJwe,
   type OpenEnvelopeOptions,
@@ -18,19 +33,10 @@ import {
   sealWithKey,
   unsealWithKey,
 } from './envelope/index.js';
-import { AccessTokenHasher, buildProofParts, type RequestProofHeaders, type SignRequestOptions } from './dpop-proof.js';
 import { DeviceBindingError, fail } from './errors.js';
 import { buildHandshakePayload, type CreateHandshakeOptions, type Handshake } from './handshake.js';
-import { encodeProtectedHeader, signCompactJws } from './jws.js';
 import { jwkThumbprint, minimalPublicJwk, parsePublicJwk } from './jwk.js';
-import type {
-  AuthenticationPrompt,
-  HardwarePreference,
-  KeyInfo,
-  KeyStore,
-  KeyStoreCapabilities,
-  UserAuthenticationPolicy,
-} from '../keystores/contract.js';
+import { encodeProtectedHeader, signCompactJws } from './jws.js';
 
 /** Options for the {@link DeviceBinding} constructor. */
 export interface DeviceBindingOptions {
@@ -86,15 +92,23 @@ const NAMESPACE_PATTERN = /^[A-Za-z0-9._:-]{1,150}$/;
 const HANDSHAKE_TYP = 'devicebind-handshake+jwt';
 const PROOF_TYP = 'dpop+jwt';
 
-function chooseEncryptionAlgorithm(capabilities: KeyStoreCapabilities, wanted?: EncryptionAlgorithm): EncryptionAlgorithm {
+// An explicit choice, or every kind the store offers in order of preference: a store may
+// still refuse one for the requested policy (Android: ECDH keys can't prompt on every use).
+function encryptionCandidates(
+  capabilities: KeyStoreCapabilities,
+  wanted?: EncryptionAlgorithm,
+): EncryptionAlgorithm[] {
   const offered = capabilities.encryption;
-  if (wanted !== undefined) {
-    if (!offered.includes(wanted)) fail('UNSUPPORTED_ALGORITHM', `the key store cannot make ${wanted} encryption keys`);
-    return wanted;
+  if (wanted !== undefined && !offered.includes(wanted)) {
+    fail('UNSUPPORTED_ALGORITHM', `the key store cannot make ${wanted} encryption keys`);
   }
-  const choice = (['ECDH-ES', 'RSA-OAEP-256', 'RSA-OAEP'] as const).find((alg) => offered.includes(alg));
-  if (choice === undefined) fail('UNSUPPORTED_ALGORITHM', 'the key store offers no encryption key type');
-  return choice;
+  const candidates =
+    wanted === undefined
+      ? (['ECDH-ES', 'RSA-OAEP-256', 'RSA-OAEP'] as const).filter((alg) => offered.includes(alg))
+      : [wanted];
+  if (candidates.length === 0)
+    fail('UNSUPPORTED_ALGORITHM', 'the key store offers no encryption key type');
+  return candidates;
 }
 
 /**
@@ -127,15 +141,20 @@ export class DeviceBinding {
 
   /** @throws `INVALID_ARGUMENT` for a missing key store or a malformed namespace; `CRYPTO_UNAVAILABLE` without WebCrypto or a `crypto` option. */
   constructor(options: DeviceBindingOptions) {
-    if (typeof options !== 'object' || options === null) fail('INVALID_ARGUMENT', '"options" must be an object');
+    if (typeof options !== 'object' || options === null)
+      fail('INVALID_ARGUMENT', '"options" must be an object');
     const { keyStore, namespace, clock } = options;
     if (typeof keyStore !== 'object' || keyStore === null || typeof keyStore.sign !== 'function') {
       fail('INVALID_ARGUMENT', '"options.keyStore" must be a KeyStore');
     }
     if (typeof namespace !== 'string' || !NAMESPACE_PATTERN.test(namespace)) {
-      fail('INVALID_ARGUMENT', '"options.namespace" must be 1–150 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-"');
+      fail(
+        'INVALID_ARGUMENT',
+        '"options.namespace" must be 1–150 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-"',
+      );
     }
-    if (clock !== undefined && typeof clock !== 'function') fail('INVALID_ARGUMENT', '"options.clock" must be a function');
+    if (clock !== undefined && typeof clock !== 'function')
+      fail('INVALID_ARGUMENT', '"options.clock" must be a function');
     this.keyStore = keyStore;
     this.namespace = namespace;
     this.#options = options;
@@ -208,10 +227,17 @@ export class DeviceBinding {
           };
     const payload = buildHandshakePayload(
       options,
-      { deviceId: keys.deviceId, encryptionKey: keys.encryptionKey.publicKey, issuedAt: this.#now(), attestation },
+      {
+        deviceId: keys.deviceId,
+        encryptionKey: keys.encryptionKey.publicKey,
+        issuedAt: this.#now(),
+        attestation,
+      },
       this.#crypto,
     );
-    const token = await signCompactJws(keys.handshakeHeader, payload, keys.algorithm, (data) => this.#sign(data));
+    const token = await signCompactJws(keys.handshakeHeader, payload, keys.algorithm, (data) =>
+      this.#sign(data),
+    );
     return {
       token,
       deviceId: keys.deviceId,
@@ -234,9 +260,18 @@ export class DeviceBinding {
    */
   async signRequest(options: SignRequestOptions): Promise<RequestProofHeaders> {
     const keys = this.#loaded ?? (await this.#load({}, false));
-    const { payload, contentDigest } = await buildProofParts(options, this.#now(), this.#crypto, this.#tokenHasher);
-    const proof = await signCompactJws(keys.proofHeader, payload, keys.algorithm, (data) => this.#sign(data));
-    return contentDigest === undefined ? { DPoP: proof } : { DPoP: proof, 'Content-Digest': contentDigest };
+    const { payload, contentDigest } = await buildProofParts(
+      options,
+      this.#now(),
+      this.#crypto,
+      this.#tokenHasher,
+    );
+    const proof = await signCompactJws(keys.proofHeader, payload, keys.algorithm, (data) =>
+      this.#sign(data),
+    );
+    return contentDigest === undefined
+      ? { DPoP: proof }
+      : { DPoP: proof, 'Content-Digest': contentDigest };
   }
 
   /**
@@ -271,7 +306,10 @@ export class DeviceBinding {
    * const pdf = await binding.openEnvelope(envelope);
    * ```
    */
-  async openEnvelope(envelope: string | FlattenedJwe, options: OpenEnvelopeOptions = {}): Promise<Uint8Array> {
+  async openEnvelope(
+    envelope: string | FlattenedJwe,
+    options: OpenEnvelopeOptions = {},
+  ): Promise<Uint8Array> {
     const keys = this.#loaded ?? (await this.#load({}, false));
     return openEnvelopeWithKey(this.#envelopeKey(keys), envelope, options);
   }
@@ -290,8 +328,11 @@ export class DeviceBinding {
    * ```
    */
   openEnvelopeStream(readable: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-    if (this.#loaded !== undefined) return openEnvelopeStreamWithKey(this.#envelopeKey(this.#loaded), readable);
-    const opened = this.#load({}, false).then((keys) => openEnvelopeStreamWithKey(this.#envelopeKey(keys), readable).getReader());
+    if (this.#loaded !== undefined)
+      return openEnvelopeStreamWithKey(this.#envelopeKey(this.#loaded), readable);
+    const opened = this.#load({}, false).then((keys) =>
+      openEnvelopeStreamWithKey(this.#envelopeKey(keys), readable).getReader(),
+    );
     opened.catch(() => undefined);
     return new ReadableStream<Uint8Array>({
       async pull(controller) {
@@ -319,7 +360,10 @@ export class DeviceBinding {
    */
   async seal(data: Uint8Array, options: SealOptions = {}): Promise<string> {
     const keys = await this.#load({});
-    return sealWithKey(this.#envelopeKey(keys), data, { deviceId: keys.deviceId, ...this.#context(options) });
+    return sealWithKey(this.#envelopeKey(keys), data, {
+      deviceId: keys.deviceId,
+      ...this.#context(options),
+    });
   }
 
   /**
@@ -334,7 +378,10 @@ export class DeviceBinding {
    */
   async unseal(sealed: string, options: SealOptions = {}): Promise<Uint8Array> {
     const keys = this.#loaded ?? (await this.#load({}, false));
-    return unsealWithKey(this.#envelopeKey(keys), sealed, { deviceId: keys.deviceId, ...this.#context(options) });
+    return unsealWithKey(this.#envelopeKey(keys), sealed, {
+      deviceId: keys.deviceId,
+      ...this.#context(options),
+    });
   }
 
   /**
@@ -366,7 +413,8 @@ export class DeviceBinding {
   }
 
   #context(options: SealOptions): { context?: string } {
-    if (typeof options !== 'object' || options === null) fail('INVALID_ARGUMENT', '"options" must be an object');
+    if (typeof options !== 'object' || options === null)
+      fail('INVALID_ARGUMENT', '"options" must be an object');
     if (options.context !== undefined && typeof options.context !== 'string') {
       fail('INVALID_ARGUMENT', '"options.context" must be a string');
     }
@@ -375,16 +423,22 @@ export class DeviceBinding {
 
   #now(): number {
     const ms = this.#clock();
-    if (!Number.isFinite(ms)) fail('INVALID_ARGUMENT', '"options.clock" returned something other than a finite number');
+    if (!Number.isFinite(ms))
+      fail('INVALID_ARGUMENT', '"options.clock" returned something other than a finite number');
     return Math.floor(ms / 1000);
   }
 
   async #sign(data: Uint8Array): Promise<Uint8Array> {
     const prompt = this.#options.prompts?.sign;
     try {
-      return await this.#storeCall(() => this.keyStore.sign(this.#signingAlias, data, prompt === undefined ? undefined : { prompt }));
+      return await this.#storeCall(() =>
+        this.keyStore.sign(this.#signingAlias, data, prompt === undefined ? undefined : { prompt }),
+      );
     } catch (err) {
-      if (err instanceof DeviceBindingError && (err.code === 'KEY_INVALIDATED' || err.code === 'KEY_NOT_FOUND')) {
+      if (
+        err instanceof DeviceBindingError &&
+        (err.code === 'KEY_INVALIDATED' || err.code === 'KEY_NOT_FOUND')
+      ) {
         this.#loaded = undefined;
       }
       throw err;
@@ -410,24 +464,29 @@ export class DeviceBinding {
     let created = false;
     if (signingKey === null || encryptionKey === null) {
       if (!create) {
-        fail('KEY_NOT_FOUND', 'this device has no keys yet; call ensureKeys() or createHandshake() first');
+        fail(
+          'KEY_NOT_FOUND',
+          'this device has no keys yet; call ensureKeys() or createHandshake() first',
+        );
       }
       const capabilities = await this.#storeCall(() => store.capabilities());
       const common = {
-        ...(this.#options.userAuthentication && { userAuthentication: this.#options.userAuthentication }),
+        ...(this.#options.userAuthentication && {
+          userAuthentication: this.#options.userAuthentication,
+        }),
         hardware: this.#options.hardware ?? 'preferred',
         ...(options.attestationChallenge && { attestationChallenge: options.attestationChallenge }),
       };
       if (signingKey === null) {
         const algorithm = this.#options.signingAlgorithm ?? 'ES256';
-        signingKey = await this.#storeCall(() => store.generateKey(this.#signingAlias, { purpose: 'sign', algorithm, ...common }));
+        signingKey = await this.#storeCall(() =>
+          store.generateKey(this.#signingAlias, { purpose: 'sign', algorithm, ...common }),
+        );
         created = true;
       }
       if (encryptionKey === null) {
-        const algorithm = chooseEncryptionAlgorithm(capabilities, this.#options.encryptionAlgorithm);
-        encryptionKey = await this.#storeCall(() =>
-          store.generateKey(this.#encryptionAlias, { purpose: 'encrypt', algorithm, ...common }),
-        );
+        const candidates = encryptionCandidates(capabilities, this.#options.encryptionAlgorithm);
+        encryptionKey = await this.#generateEncryptionKey(candidates, common);
         created = true;
       }
     }
@@ -450,6 +509,26 @@ export class DeviceBinding {
     return loaded;
   }
 
+  async #generateEncryptionKey(
+    candidates: EncryptionAlgorithm[],
+    common: Omit<KeySpec, 'purpose' | 'algorithm'>,
+  ): Promise<KeyInfo> {
+    const [algorithm, ...rest] = candidates;
+    try {
+      return await this.#storeCall(() =>
+        this.keyStore.generateKey(this.#encryptionAlias, {
+          purpose: 'encrypt',
+          algorithm: algorithm!,
+          ...common,
+        }),
+      );
+    } catch (err) {
+      const refused = err instanceof DeviceBindingError && err.code === 'UNSUPPORTED_ALGORITHM';
+      if (!refused || rest.length === 0) throw err;
+      return this.#generateEncryptionKey(rest, common);
+    }
+  }
+
   #checkedPublicKey(info: KeyInfo) {
     try {
       return parsePublicJwk(info?.publicKey, 'the stored public key');
@@ -464,7 +543,11 @@ export class DeviceBinding {
       return await operation();
     } catch (err) {
       if (err instanceof DeviceBindingError) throw err;
-      throw new DeviceBindingError('KEYSTORE_ERROR', `the key store "${this.keyStore.name}" failed`, { cause: err });
+      throw new DeviceBindingError(
+        'KEYSTORE_ERROR',
+        `the key store "${this.keyStore.name}" failed`,
+        { cause: err },
+      );
     }
   }
 }

@@ -13,7 +13,15 @@ describe('base64url', () => {
   });
 
   it('matches the RFC 4648 test vectors', () => {
-    const vectors: [string, string][] = [['', ''], ['f', 'Zg'], ['fo', 'Zm8'], ['foo', 'Zm9v'], ['foob', 'Zm9vYg'], ['fooba', 'Zm9vYmE'], ['foobar', 'Zm9vYmFy']];
+    const vectors: [string, string][] = [
+      ['', ''],
+      ['f', 'Zg'],
+      ['fo', 'Zm8'],
+      ['foo', 'Zm9v'],
+      ['foob', 'Zm9vYg'],
+      ['fooba', 'Zm9vYmE'],
+      ['foobar', 'Zm9vYmFy'],
+    ];
     for (const [text, encoded] of vectors) {
       expect(encodeBase64url(new TextEncoder().encode(text))).toBe(encoded);
       expect(new TextDecoder().decode(decodeBase64url(encoded))).toBe(text);

@@ -27,12 +27,22 @@ function scriptedFetch(answers: ((seen: Seen, index: number) => Response)[]) {
   return { seen, fetchImpl: fetchImpl as typeof fetch };
 }
 
-const ok = (headers: Record<string, string> = {}) => () => new Response('ok', { status: 200, headers });
+const ok =
+  (headers: Record<string, string> = {}) =>
+  () =>
+    new Response('ok', { status: 200, headers });
 const nonceChallenge = (nonce: string) => () =>
-  new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': nonce } });
+  new Response(null, {
+    status: 401,
+    headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': nonce },
+  });
 
 async function bound() {
-  const binding = new DeviceBinding({ keyStore: new MemoryKeyStore(), namespace: 'com.example.fetch', ...cryptoOption() });
+  const binding = new DeviceBinding({
+    keyStore: new MemoryKeyStore(),
+    namespace: 'com.example.fetch',
+    ...cryptoOption(),
+  });
   await binding.ensureKeys();
   return binding;
 }
@@ -50,14 +60,20 @@ describe('createFetch', () => {
     const res = await api('https://api.example.com/items?page=2');
     expect(res.status).toBe(200);
     expect(seen[0]!.headers.get('Authorization')).toBe('DPoP at-1');
-    expect(await proofOf(seen[0]!)).toMatchObject({ htm: 'GET', htu: 'https://api.example.com/items' });
+    expect(await proofOf(seen[0]!)).toMatchObject({
+      htm: 'GET',
+      htu: 'https://api.example.com/items',
+    });
     expect((await proofOf(seen[0]!)).ath).toBeTypeOf('string');
   });
 
   it('asks a token function for the current token on every request', async () => {
     const { seen, fetchImpl } = scriptedFetch([ok()]);
     let n = 0;
-    const api = (await bound()).createFetch({ fetch: fetchImpl, accessToken: async () => `at-${++n}` });
+    const api = (await bound()).createFetch({
+      fetch: fetchImpl,
+      accessToken: async () => `at-${++n}`,
+    });
     await api('https://api.example.com/a');
     await api('https://api.example.com/b');
     expect(seen.map((s) => s.headers.get('Authorization'))).toEqual(['DPoP at-1', 'DPoP at-2']);
@@ -66,7 +82,11 @@ describe('createFetch', () => {
   it('digests the body it sends', async () => {
     const { seen, fetchImpl } = scriptedFetch([ok()]);
     const api = (await bound()).createFetch({ fetch: fetchImpl });
-    await api('https://api.example.com/items', { method: 'post', body: 'hello', headers: { 'Content-Type': 'text/plain' } });
+    await api('https://api.example.com/items', {
+      method: 'post',
+      body: 'hello',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     expect(seen[0]!.body).toBe('hello');
     expect(seen[0]!.headers.get('Content-Type')).toBe('text/plain');
     const digest = seen[0]!.headers.get('Content-Digest');
@@ -89,10 +109,15 @@ describe('createFetch', () => {
 
   it('retries on the authorization server form of the challenge (400, JSON error)', async () => {
     const challenge = () =>
-      new Response(JSON.stringify({ error: 'use_dpop_nonce' }), { status: 400, headers: { 'DPoP-Nonce': 'as-nonce' } });
+      new Response(JSON.stringify({ error: 'use_dpop_nonce' }), {
+        status: 400,
+        headers: { 'DPoP-Nonce': 'as-nonce' },
+      });
     const { seen, fetchImpl } = scriptedFetch([challenge, ok()]);
     const api = (await bound()).createFetch({ fetch: fetchImpl });
-    expect((await api('https://as.example.com/token', { method: 'POST', body: 'grant_type=x' })).status).toBe(200);
+    expect(
+      (await api('https://as.example.com/token', { method: 'POST', body: 'grant_type=x' })).status,
+    ).toBe(200);
     expect((await proofOf(seen[1]!)).nonce).toBe('as-nonce');
   });
 
@@ -104,7 +129,11 @@ describe('createFetch', () => {
   });
 
   it('does not retry a 401 that is not a nonce challenge', async () => {
-    const denied = () => new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"', 'DPoP-Nonce': 'n' } });
+    const denied = () =>
+      new Response(null, {
+        status: 401,
+        headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"', 'DPoP-Nonce': 'n' },
+      });
     const { seen, fetchImpl } = scriptedFetch([denied, ok()]);
     const api = (await bound()).createFetch({ fetch: fetchImpl });
     expect((await api('https://api.example.com/items')).status).toBe(401);
@@ -120,7 +149,11 @@ describe('createFetch', () => {
         controller.close();
       },
     });
-    const res = await api('https://api.example.com/upload', { method: 'POST', body, duplex: 'half' } as RequestInit);
+    const res = await api('https://api.example.com/upload', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(401);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.body).toBe('streamed');
@@ -155,7 +188,9 @@ describe('createFetch', () => {
   it('refuses a token function that returns nothing', async () => {
     const { fetchImpl } = scriptedFetch([ok()]);
     const api = (await bound()).createFetch({ fetch: fetchImpl, accessToken: () => '' });
-    await expect(api('https://api.example.com/x')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(api('https://api.example.com/x')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('works against a real HTTP server', async () => {
@@ -166,8 +201,18 @@ describe('createFetch', () => {
         body += chunk;
       });
       req.on('end', () => {
-        received.push({ auth: req.headers.authorization, dpop: req.headers.dpop as string, digest: req.headers['content-digest'] as string, body });
-        res.writeHead(received.length === 1 ? 401 : 200, received.length === 1 ? { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': 'srv-nonce' } : {});
+        received.push({
+          auth: req.headers.authorization,
+          dpop: req.headers.dpop as string,
+          digest: req.headers['content-digest'] as string,
+          body,
+        });
+        res.writeHead(
+          received.length === 1 ? 401 : 200,
+          received.length === 1
+            ? { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': 'srv-nonce' }
+            : {},
+        );
         res.end('done');
       });
     });
@@ -175,12 +220,19 @@ describe('createFetch', () => {
     try {
       const { port } = server.address() as AddressInfo;
       const api = (await bound()).createFetch({ accessToken: 'real-token' });
-      const res = await api(`http://127.0.0.1:${port}/echo?x=1`, { method: 'POST', body: JSON.stringify({ a: 1 }) });
+      const res = await api(`http://127.0.0.1:${port}/echo?x=1`, {
+        method: 'POST',
+        body: JSON.stringify({ a: 1 }),
+      });
       expect(await res.text()).toBe('done');
       expect(received).toHaveLength(2);
       expect(received[1]).toMatchObject({ auth: 'DPoP real-token', body: '{"a":1}' });
       const { payload } = verifyEmbeddedJws(received[1]!.dpop!);
-      expect(payload).toMatchObject({ htu: `http://127.0.0.1:${port}/echo`, nonce: 'srv-nonce', content_digest: received[1]!.digest });
+      expect(payload).toMatchObject({
+        htu: `http://127.0.0.1:${port}/echo`,
+        nonce: 'srv-nonce',
+        content_digest: received[1]!.digest,
+      });
     } finally {
       server.close();
     }

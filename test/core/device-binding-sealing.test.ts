@@ -10,7 +10,10 @@ function binding(keyStore = new MemoryKeyStore(), namespace = 'com.example.seal'
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DeviceBindingError);
   return (err as DeviceBindingError).code;
 }

@@ -4,13 +4,26 @@ import { describe, expect, it } from 'vitest';
 import { DeviceBinding, DeviceBindingError, type KeyStore } from '../../src/index.js';
 import { MemoryKeyStore } from '../../src/keystores/memory/index.js';
 import { DelegatingStore } from '../helpers/broken-stores.js';
+import {
+  contentDigestOf,
+  sha256b64url,
+  thumbprint,
+  verifyEmbeddedJws,
+} from '../helpers/verify-jws.js';
 import { cryptoOption } from '../setup/crypto-option.js';
-import { contentDigestOf, sha256b64url, thumbprint, verifyEmbeddedJws } from '../helpers/verify-jws.js';
 
 const URL_ = 'https://api.example.com/v1/items';
 
-function newBinding(keyStore: KeyStore = new MemoryKeyStore(), extra: Partial<ConstructorParameters<typeof DeviceBinding>[0]> = {}) {
-  return new DeviceBinding({ keyStore, namespace: 'com.example.test', ...cryptoOption(), ...extra });
+function newBinding(
+  keyStore: KeyStore = new MemoryKeyStore(),
+  extra: Partial<ConstructorParameters<typeof DeviceBinding>[0]> = {},
+) {
+  return new DeviceBinding({
+    keyStore,
+    namespace: 'com.example.test',
+    ...cryptoOption(),
+    ...extra,
+  });
 }
 
 async function expectCode(promise: Promise<unknown> | (() => unknown), code: string) {
@@ -27,9 +40,15 @@ describe('DeviceBinding construction', () => {
   it('rejects a missing key store', async () => {
     await expectCode(() => new DeviceBinding({ namespace: 'x' } as never), 'INVALID_ARGUMENT');
   });
-  it.each(['', 'has space', 'a/b', 'x'.repeat(151)])('rejects the namespace %j', async (namespace) => {
-    await expectCode(() => new DeviceBinding({ keyStore: new MemoryKeyStore(), namespace }), 'INVALID_ARGUMENT');
-  });
+  it.each(['', 'has space', 'a/b', 'x'.repeat(151)])(
+    'rejects the namespace %j',
+    async (namespace) => {
+      await expectCode(
+        () => new DeviceBinding({ keyStore: new MemoryKeyStore(), namespace }),
+        'INVALID_ARGUMENT',
+      );
+    },
+  );
 });
 
 describe('ensureKeys and getDeviceId', () => {
@@ -57,14 +76,67 @@ describe('ensureKeys and getDeviceId', () => {
   it('makes one key per alias under concurrent calls, across bindings', async () => {
     const store = new DelegatingStore();
     const bindings = [newBinding(store), newBinding(store), newBinding(store)];
-    const results = await Promise.all(bindings.flatMap((b) => Array.from({ length: 10 }, () => b.ensureKeys())));
+    const results = await Promise.all(
+      bindings.flatMap((b) => Array.from({ length: 10 }, () => b.ensureKeys())),
+    );
     expect(new Set(results.map((r) => r.deviceId)).size).toBe(1);
-    expect((await store.listAliases()).sort()).toEqual(['com.example.test.encryption', 'com.example.test.signing']);
+    expect((await store.listAliases()).sort()).toEqual([
+      'com.example.test.encryption',
+      'com.example.test.signing',
+    ]);
   });
 
   it('picks an ECDH encryption key that carries the JWE alg it opens', async () => {
     const { encryptionKey } = await newBinding().ensureKeys();
-    expect(encryptionKey.publicKey).toMatchObject({ kty: 'EC', crv: 'P-256', use: 'enc', alg: 'ECDH-ES+A256KW' });
+    expect(encryptionKey.publicKey).toMatchObject({
+      kty: 'EC',
+      crv: 'P-256',
+      use: 'enc',
+      alg: 'ECDH-ES+A256KW',
+    });
+  });
+
+  it('falls back to the next encryption key kind the store refuses for the policy', async () => {
+    const store = new DelegatingStore();
+    const tried: string[] = [];
+    store.capabilities = async () => ({
+      ...(await store.inner.capabilities()),
+      encryption: ['ECDH-ES', 'RSA-OAEP-256'],
+    });
+    store.generateKey = async (alias, spec) => {
+      tried.push(spec.algorithm);
+      if (spec.algorithm === 'ECDH-ES')
+        throw new DeviceBindingError(
+          'UNSUPPORTED_ALGORITHM',
+          'no ECDH with per-use authentication',
+        );
+      return store.inner.generateKey(alias, {
+        ...spec,
+        algorithm: spec.purpose === 'encrypt' ? 'ECDH-ES' : spec.algorithm,
+      });
+    };
+    await newBinding(store).ensureKeys();
+    expect(tried).toEqual(['ES256', 'ECDH-ES', 'RSA-OAEP-256']);
+  });
+
+  it('does not fall back from an encryption key kind the app asked for', async () => {
+    const store = new DelegatingStore();
+    store.generateKey = async (alias, spec) => {
+      if (spec.purpose === 'encrypt')
+        throw new DeviceBindingError('UNSUPPORTED_ALGORITHM', 'refused');
+      return store.inner.generateKey(alias, spec);
+    };
+    await expectCode(
+      newBinding(store, { encryptionAlgorithm: 'ECDH-ES' }).ensureKeys(),
+      'UNSUPPORTED_ALGORITHM',
+    );
+  });
+
+  it('refuses an encryption key kind the store does not offer', async () => {
+    await expectCode(
+      newBinding(new MemoryKeyStore(), { encryptionAlgorithm: 'RSA-OAEP-256' }).ensureKeys(),
+      'UNSUPPORTED_ALGORITHM',
+    );
   });
 
   it('reports a stored key that cannot be loaded instead of making a new identity', async () => {
@@ -111,7 +183,9 @@ describe('ensureKeys and getDeviceId', () => {
     store.getKey = async () => {
       throw new TypeError('native module crashed');
     };
-    const err = await newBinding(store).ensureKeys().catch((e: unknown) => e);
+    const err = await newBinding(store)
+      .ensureKeys()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeviceBindingError);
     expect((err as DeviceBindingError).code).toBe('KEYSTORE_ERROR');
     expect((err as DeviceBindingError).cause).toBeInstanceOf(TypeError);
@@ -132,11 +206,20 @@ describe('ensureKeys and getDeviceId', () => {
 describe('createHandshake', () => {
   it('makes a JWS that verifies with the embedded key', async () => {
     const binding = newBinding();
-    const hs = await binding.createHandshake({ nonce: 'server-challenge', subject: 'alice', claims: { app: 'v1' } });
+    const hs = await binding.createHandshake({
+      nonce: 'server-challenge',
+      subject: 'alice',
+      claims: { app: 'v1' },
+    });
     const { payload: claims, header: protectedHeader } = verifyEmbeddedJws(hs.token);
     expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'devicebind-handshake+jwt' });
     expect(protectedHeader.jwk).toEqual(hs.signingKey);
-    expect(claims).toMatchObject({ nonce: 'server-challenge', sub: 'alice', app: 'v1', device_id: hs.deviceId });
+    expect(claims).toMatchObject({
+      nonce: 'server-challenge',
+      sub: 'alice',
+      app: 'v1',
+      device_id: hs.deviceId,
+    });
     expect(claims.encryption_key).toEqual(hs.encryptionKey);
     expect(typeof claims.jti).toBe('string');
     expect(Math.abs((claims.iat as number) - Date.now() / 1000)).toBeLessThan(5);
@@ -149,12 +232,21 @@ describe('createHandshake', () => {
     expect(Object.keys(header.jwk).sort()).toEqual(['crv', 'kty', 'x', 'y']);
   });
 
-  it.each(['nonce', 'iat', 'jti', 'device_id', 'encryption_key', 'sub', 'cnf'])('refuses the reserved claim %s', async (name) => {
-    await expectCode(newBinding().createHandshake({ nonce: 'n', claims: { [name]: 'x' } }), 'INVALID_ARGUMENT');
-  });
+  it.each(['nonce', 'iat', 'jti', 'device_id', 'encryption_key', 'sub', 'cnf'])(
+    'refuses the reserved claim %s',
+    async (name) => {
+      await expectCode(
+        newBinding().createHandshake({ nonce: 'n', claims: { [name]: 'x' } }),
+        'INVALID_ARGUMENT',
+      );
+    },
+  );
 
   it('refuses claims that are not JSON', async () => {
-    await expectCode(newBinding().createHandshake({ nonce: 'n', claims: { big: 1n } }), 'INVALID_ARGUMENT');
+    await expectCode(
+      newBinding().createHandshake({ nonce: 'n', claims: { big: 1n } }),
+      'INVALID_ARGUMENT',
+    );
   });
 
   it.each([undefined, '', 42])('refuses the nonce %j', async (nonce) => {
@@ -166,7 +258,10 @@ describe('signRequest', () => {
   it('makes an RFC 9449 proof that verifies with the embedded key', async () => {
     const binding = newBinding();
     const { deviceId } = await binding.ensureKeys();
-    const { DPoP, 'Content-Digest': digest } = await binding.signRequest({ method: 'get', url: `${URL_}?q=1#frag` });
+    const { DPoP, 'Content-Digest': digest } = await binding.signRequest({
+      method: 'get',
+      url: `${URL_}?q=1#frag`,
+    });
     expect(digest).toBeUndefined();
     const { payload, header: protectedHeader } = verifyEmbeddedJws(DPoP);
     expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'dpop+jwt' });
@@ -178,7 +273,11 @@ describe('signRequest', () => {
   it('hashes the access token into ath', async () => {
     const binding = newBinding();
     await binding.ensureKeys();
-    const { DPoP } = await binding.signRequest({ method: 'GET', url: URL_, accessToken: 'token-123' });
+    const { DPoP } = await binding.signRequest({
+      method: 'GET',
+      url: URL_,
+      accessToken: 'token-123',
+    });
     const { payload } = verifyEmbeddedJws(DPoP);
     expect(payload.ath).toBe(sha256b64url('token-123'));
     const other = await binding.signRequest({ method: 'GET', url: URL_, accessToken: 'token-456' });
@@ -194,14 +293,22 @@ describe('signRequest', () => {
     expect(headers['Content-Digest']).toBe(expected);
     const { payload } = verifyEmbeddedJws(headers.DPoP);
     expect(payload.content_digest).toBe(expected);
-    const bytes = await binding.signRequest({ method: 'POST', url: URL_, body: new TextEncoder().encode(body) });
+    const bytes = await binding.signRequest({
+      method: 'POST',
+      url: URL_,
+      body: new TextEncoder().encode(body),
+    });
     expect(bytes['Content-Digest']).toBe(expected);
   });
 
   it('carries the server nonce', async () => {
     const binding = newBinding();
     await binding.ensureKeys();
-    const { DPoP } = await binding.signRequest({ method: 'GET', url: URL_, nonce: 'eyJ7S_zG.eyJH0-Z.HX4w-7v' });
+    const { DPoP } = await binding.signRequest({
+      method: 'GET',
+      url: URL_,
+      nonce: 'eyJ7S_zG.eyJH0-Z.HX4w-7v',
+    });
     expect(verifyEmbeddedJws(DPoP).payload.nonce).toBe('eyJ7S_zG.eyJH0-Z.HX4w-7v');
   });
 
@@ -216,7 +323,9 @@ describe('signRequest', () => {
   it('uses a fresh jti for every proof', async () => {
     const binding = newBinding();
     await binding.ensureKeys();
-    const proofs = await Promise.all(Array.from({ length: 200 }, () => binding.signRequest({ method: 'GET', url: URL_ })));
+    const proofs = await Promise.all(
+      Array.from({ length: 200 }, () => binding.signRequest({ method: 'GET', url: URL_ })),
+    );
     const jtis = await Promise.all(proofs.map(async (p) => verifyEmbeddedJws(p.DPoP).payload.jti));
     expect(new Set(jtis).size).toBe(200);
   });
@@ -284,7 +393,13 @@ describe('signRequest', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record(
-          { method: fc.oneof(fc.string(), fc.constant('POST')), url: fc.oneof(fc.string(), fc.webUrl()), body: fc.oneof(fc.string(), fc.anything()), accessToken: fc.anything(), nonce: fc.anything() },
+          {
+            method: fc.oneof(fc.string(), fc.constant('POST')),
+            url: fc.oneof(fc.string(), fc.webUrl()),
+            body: fc.oneof(fc.string(), fc.anything()),
+            accessToken: fc.anything(),
+            nonce: fc.anything(),
+          },
           { requiredKeys: [] },
         ),
         async (options) => {

@@ -20,7 +20,10 @@ describe('DeviceBindingError', () => {
   });
 
   it('does not claim look-alikes', () => {
-    const impostor = Object.assign(new Error('x'), { name: 'DeviceBindingError', code: 'REPLAYED' });
+    const impostor = Object.assign(new Error('x'), {
+      name: 'DeviceBindingError',
+      code: 'REPLAYED',
+    });
     expect(impostor instanceof DeviceBindingError).toBe(false);
     expect(isDeviceBindingError(impostor)).toBe(false);
     expect(isDeviceBindingError(null)).toBe(false);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBase64url, encodeBase64url } from '../../src/core/base64url.js';
 import { concatBytes } from '../../src/core/bytes.js';
 import { DeviceBindingError } from '../../src/core/errors.js';
+import { AndroidKeyStore } from '../../src/keystores/android/index.js';
 import { readDerChildren, readWholeDer } from '../../src/keystores/bridge/der.js';
 import {
   type BridgeSimulator,
@@ -391,6 +392,17 @@ describe('fault injection', () => {
       new Promise((resolve) => setTimeout(() => resolve('pending'), 50)),
     ]);
     expect(outcome).toBe('pending');
+  });
+
+  it('latencyMs delays every answer (an adapter with a shorter timeout gives up)', async () => {
+    const simulator = createBridgeSimulator({ platform: 'android', latencyMs: 200 });
+    const err = await new AndroidKeyStore(simulator, { timeoutMs: 5 })
+      .capabilities()
+      .catch((e: unknown) => e);
+    expect((err as DeviceBindingError).code).toBe('TIMEOUT');
+    expect(await new AndroidKeyStore(simulator).capabilities()).toMatchObject({
+      signing: ['ES256'],
+    });
   });
 
   it('corruptNext replaces one answer', async () => {

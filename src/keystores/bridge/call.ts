@@ -1,0 +1,104 @@
+// One bridge call with a deadline: a native side that never answers gives TIMEOUT, an abort
+// signal stops waiting, and every rejection is mapped to a DeviceBindingError.
+
+import { DeviceBindingError, fail } from '../../core/errors.js';
+import type { BridgeMethod, BridgePlatform, NativeBridge } from './native-bridge.js';
+import { mapNativeError } from './native-errors.js';
+
+/** @internal How long to wait and when to give up. */
+export interface BridgeCallSettings {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** The largest delay timers accept (2^31 − 1 ms). */
+const MAX_TIMEOUT = 2_147_483_647;
+
+/** @internal Validates a timeout option. @throws `INVALID_ARGUMENT` */
+export function checkTimeout(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT) {
+    fail(
+      'INVALID_ARGUMENT',
+      `"${name}" must be a number of milliseconds between 1 and ${MAX_TIMEOUT}`,
+    );
+  }
+  return value;
+}
+
+/** @internal Validates an abort signal option. @throws `INVALID_ARGUMENT` */
+export function checkSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  const signal = value as AbortSignal;
+  if (
+    typeof signal !== 'object' ||
+    signal === null ||
+    typeof signal.addEventListener !== 'function' ||
+    typeof signal.aborted !== 'boolean'
+  ) {
+    fail('INVALID_ARGUMENT', '"options.signal" must be an AbortSignal');
+  }
+  return signal;
+}
+
+function aborted(method: BridgeMethod, reason: unknown): DeviceBindingError {
+  if (reason instanceof DeviceBindingError) return reason;
+  return new DeviceBindingError(
+    'USER_CANCELLED',
+    `"${method}" was abandoned through options.signal`,
+    { cause: reason },
+  );
+}
+
+/**
+ * @internal Calls `method` on the bridge and waits at most `timeoutMs`. A late answer is
+ * ignored (the native side may still finish the operation).
+ * @throws `TIMEOUT`, `USER_CANCELLED` when aborted, or the mapped native error.
+ */
+export function callBridge(
+  bridge: NativeBridge,
+  platform: BridgePlatform,
+  method: BridgeMethod,
+  params: Record<string, unknown>,
+  settings: BridgeCallSettings,
+): Promise<unknown> {
+  const { timeoutMs, signal } = settings;
+  if (signal?.aborted) return Promise.reject(aborted(method, signal.reason));
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const settle = (): boolean => {
+      if (done) return false;
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const onAbort = () => {
+      if (settle()) reject(aborted(method, signal?.reason));
+    };
+    const timer = setTimeout(() => {
+      if (settle()) {
+        reject(
+          new DeviceBindingError(
+            'TIMEOUT',
+            `the native key store did not answer "${method}" within ${timeoutMs} ms; check that the native module is installed and responsive`,
+          ),
+        );
+      }
+    }, timeoutMs);
+    signal?.addEventListener('abort', onAbort);
+    let pending: Promise<unknown>;
+    try {
+      pending = Promise.resolve(bridge.call(method, params));
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    pending.then(
+      (value) => {
+        if (settle()) resolve(value);
+      },
+      (err: unknown) => {
+        if (settle()) reject(mapNativeError(platform, method, err));
+      },
+    );
+  });
+}

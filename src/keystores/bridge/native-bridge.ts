@@ -1,0 +1,62 @@
+// The transport between the JS adapters and native key-store code, and the constants of the
+// bridge protocol (docs/bridge-protocol.md): version, method names, platforms.
+
+/**
+ * The one function a native module offers to the Android and iOS adapters: it runs a protocol
+ * method with JSON parameters and resolves with its JSON result. On failure it rejects with
+ * an error whose string `code` names the native error (e.g. `KeyPermanentlyInvalidatedException`,
+ * `errSecUserCanceled`); see `docs/bridge-protocol.md`.
+ *
+ * Use `reactNativeBridge()` or `capacitorBridge()` to get one from a framework module, or
+ * `createBridgeSimulator()` from `devicebind/testing` in tests.
+ *
+ * @example
+ * ```ts
+ * const bridge: NativeBridge = {
+ *   call: async (method, params) => JSON.parse(await MyModule.call(method, JSON.stringify(params))),
+ * };
+ * ```
+ */
+export interface NativeBridge {
+  call(method: string, params: Record<string, unknown>): Promise<unknown>;
+}
+
+/** The bridge protocol version this SDK speaks. */
+export const BRIDGE_PROTOCOL_VERSION = 1;
+
+/** The methods of bridge protocol version 1. */
+export type BridgeMethod =
+  | 'getInfo'
+  | 'generateKey'
+  | 'getKey'
+  | 'sign'
+  | 'agree'
+  | 'decrypt'
+  | 'deleteKey'
+  | 'listAliases'
+  | 'setAttestation';
+
+/** @internal Every method of the protocol, for validation and tests. */
+export const BRIDGE_METHODS: readonly BridgeMethod[] = [
+  'getInfo',
+  'generateKey',
+  'getKey',
+  'sign',
+  'agree',
+  'decrypt',
+  'deleteKey',
+  'listAliases',
+  'setAttestation',
+];
+
+/** The platform on the native side of a bridge. */
+export type BridgePlatform = 'android' | 'ios';
+
+/** @internal Whether `value` looks like a {@link NativeBridge}. */
+export function isNativeBridge(value: unknown): value is NativeBridge {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { call?: unknown }).call === 'function'
+  );
+}
