@@ -2,7 +2,6 @@
 // (docs/formats/stream.md), in constant memory, for `openEnvelopeStream` on the device.
 
 import { resolveCryptoBackend } from '../core/crypto-backend.js';
-import { fail } from '../core/errors.js';
 import {
   DEFAULT_SEGMENT_SIZE,
   isSegmentSize,
@@ -12,6 +11,7 @@ import {
   STREAM_NONCE_PREFIX_LENGTH,
   STREAM_SALT_LENGTH,
 } from '../core/envelope/stream-format.js';
+import { fail } from '../core/errors.js';
 import { sealAlgorithm, sealEnvelope } from './seal-envelope.js';
 import { sealStreamWith } from './stream-sealer.js';
 
@@ -53,7 +53,10 @@ export function sealEnvelopeStream(
   sealAlgorithm(encryptionKey);
   const { segmentSize = DEFAULT_SEGMENT_SIZE } = options ?? {};
   if (!isSegmentSize(segmentSize)) {
-    fail('INVALID_ARGUMENT', `"options.segmentSize" must be an integer from ${MIN_SEGMENT_SIZE} to ${MAX_SEGMENT_SIZE}`);
+    fail(
+      'INVALID_ARGUMENT',
+      `"options.segmentSize" must be an integer from ${MIN_SEGMENT_SIZE} to ${MAX_SEGMENT_SIZE}`,
+    );
   }
   const crypto = resolveCryptoBackend(undefined);
   const contentKey = crypto.randomBytes(STREAM_IKM_LENGTH);

@@ -31,10 +31,23 @@ export const SEAL_ENC = 'A256GCM';
  * @throws `INVALID_ARGUMENT` for a malformed key, a signing key, or an RSA key without an
  * OAEP `alg`; `UNSUPPORTED_ALGORITHM` for another key type, curve or algorithm.
  */
-export function sealAlgorithm(encryptionKey: unknown): { alg: KeyManagementAlgorithm; jwk: JsonWebKey } {
+export function sealAlgorithm(encryptionKey: unknown): {
+  alg: KeyManagementAlgorithm;
+  jwk: JsonWebKey;
+} {
   const jwk = parsePublicJwk(encryptionKey, '"encryptionKey"');
-  if (jwk.use === 'sig') fail('INVALID_ARGUMENT', '"encryptionKey" is a signing key (use "sig"); pass the device encryption key');
-  if (jwk.kty === 'OKP') fail('INVALID_ARGUMENT', '"encryptionKey" is an Ed25519 signing key; pass the device encryption key');
+  if (jwk.use === 'sig') {
+    fail(
+      'INVALID_ARGUMENT',
+      '"encryptionKey" is a signing key (use "sig"); pass the device encryption key',
+    );
+  }
+  if (jwk.kty === 'OKP') {
+    fail(
+      'INVALID_ARGUMENT',
+      '"encryptionKey" is an Ed25519 signing key; pass the device encryption key',
+    );
+  }
   const declared =
     jwk.alg !== undefined && Object.hasOwn(KEY_MANAGEMENT_ALGORITHMS, jwk.alg)
       ? KEY_MANAGEMENT_ALGORITHMS[jwk.alg as KeyManagementAlgorithm]
@@ -42,14 +55,20 @@ export function sealAlgorithm(encryptionKey: unknown): { alg: KeyManagementAlgor
   if (jwk.kty === 'EC') {
     // Any ECDH-ES variant (or none) marks an EC encryption key; ES256 marks a signing key.
     if (jwk.alg !== undefined && declared?.keyOperation !== 'agree') {
-      fail('INVALID_ARGUMENT', '"encryptionKey.alg" is not an ECDH-ES algorithm: is this the signing key?');
+      fail(
+        'INVALID_ARGUMENT',
+        '"encryptionKey.alg" is not an ECDH-ES algorithm: is this the signing key?',
+      );
     }
     return { alg: 'ECDH-ES+A256KW', jwk: minimalPublicJwk(jwk) as JsonWebKey };
   }
   // The device opens only the OAEP variant its key declares (RSA-OAEP exists for Android
   // Keystore keys whose OAEP uses MGF1-SHA-1), so an RSA key must declare it.
   if (declared?.keyOperation !== 'decrypt') {
-    fail('INVALID_ARGUMENT', '"encryptionKey.alg" must be "RSA-OAEP-256" or "RSA-OAEP" for an RSA key');
+    fail(
+      'INVALID_ARGUMENT',
+      '"encryptionKey.alg" must be "RSA-OAEP-256" or "RSA-OAEP" for an RSA key',
+    );
   }
   return { alg: declared.alg, jwk: minimalPublicJwk(jwk) as JsonWebKey };
 }
@@ -57,15 +76,19 @@ export function sealAlgorithm(encryptionKey: unknown): { alg: KeyManagementAlgor
 /** @internal {@link sealAlgorithm}, then the key imported for `jose`. */
 export async function sealKey(encryptionKey: unknown): Promise<SealKey> {
   const { alg, jwk } = sealAlgorithm(encryptionKey);
-  const key = await wrapErrors('INVALID_ARGUMENT', '"encryptionKey" could not be imported (is it a valid public key?)', () =>
-    importJWK(jwk, alg),
+  const key = await wrapErrors(
+    'INVALID_ARGUMENT',
+    '"encryptionKey" could not be imported (is it a valid public key?)',
+    () => importJWK(jwk, alg),
   );
   return { alg, key: key as CryptoKey };
 }
 
 function bytesOf(value: unknown, what: string): Uint8Array {
   if (typeof value === 'string') return utf8Encode(value);
-  if (!(value instanceof Uint8Array)) fail('INVALID_ARGUMENT', `${what} must be a Uint8Array or a string`);
+  if (!(value instanceof Uint8Array)) {
+    fail('INVALID_ARGUMENT', `${what} must be a Uint8Array or a string`);
+  }
   return value;
 }
 
@@ -96,8 +119,13 @@ export async function sealEnvelope(
   const { alg, key } = await sealKey(encryptionKey);
   const header = { alg, enc: SEAL_ENC };
   return wrapErrors('INVALID_ARGUMENT', 'the envelope could not be sealed', async () => {
-    if (aad === undefined || aad.length === 0) return new CompactEncrypt(data).setProtectedHeader(header).encrypt(key);
-    const jwe = await new FlattenedEncrypt(data).setProtectedHeader(header).setAdditionalAuthenticatedData(aad).encrypt(key);
+    if (aad === undefined || aad.length === 0) {
+      return new CompactEncrypt(data).setProtectedHeader(header).encrypt(key);
+    }
+    const jwe = await new FlattenedEncrypt(data)
+      .setProtectedHeader(header)
+      .setAdditionalAuthenticatedData(aad)
+      .encrypt(key);
     return JSON.stringify(jwe);
   });
 }

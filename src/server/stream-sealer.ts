@@ -55,12 +55,15 @@ export function sealStreamWith(
         return { segmentSize, prelude: header };
       },
       async segment(bytes, index, last) {
-        if (index >= MAX_SEGMENTS)
+        if (index >= MAX_SEGMENTS) {
           fail('INVALID_ARGUMENT', '"readable" is too long for this segment size (2^32 segments)');
+        }
         return crypto.aesGcmEncrypt(streamKey!, segmentNonce(header, index, last), bytes);
       },
       failure(err, fromInput) {
-        const message = fromInput ? 'reading "readable" failed, so the stream was not sealed' : 'the stream could not be sealed';
+        const message = fromInput
+          ? 'reading "readable" failed, so the stream was not sealed'
+          : 'the stream could not be sealed';
         return new DeviceBindingError('INVALID_ARGUMENT', message, { cause: err });
       },
     },

@@ -2,7 +2,14 @@
 // (CompactEncrypt, FlattenedEncrypt with aad, apu/apv) opens with openEnvelope; every
 // envelope sealEnvelope makes opens with jose's compactDecrypt / flattenedDecrypt.
 
-import { CompactEncrypt, compactDecrypt, FlattenedEncrypt, flattenedDecrypt, importJWK, type JWK } from 'jose';
+import {
+  CompactEncrypt,
+  compactDecrypt,
+  FlattenedEncrypt,
+  flattenedDecrypt,
+  importJWK,
+  type JWK,
+} from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EncryptionAlgorithm } from '../../src/core/algorithms.js';
 import { type EnvelopeKey, openEnvelopeWithKey } from '../../src/core/envelope/index.js';
@@ -23,8 +30,14 @@ const devices = new Map<EncryptionAlgorithm, Device>();
 beforeAll(async () => {
   const ec = await generateEcJwk();
   devices.set('ECDH-ES', { key: await jwkDevice(ec, 'ECDH-ES'), privateJwk: ec });
-  devices.set('RSA-OAEP-256', { key: await jwkDevice(fixedRsaJwk('a'), 'RSA-OAEP-256'), privateJwk: fixedRsaJwk('a') });
-  devices.set('RSA-OAEP', { key: await jwkDevice(fixedRsaJwk('b'), 'RSA-OAEP'), privateJwk: fixedRsaJwk('b') });
+  devices.set('RSA-OAEP-256', {
+    key: await jwkDevice(fixedRsaJwk('a'), 'RSA-OAEP-256'),
+    privateJwk: fixedRsaJwk('a'),
+  });
+  devices.set('RSA-OAEP', {
+    key: await jwkDevice(fixedRsaJwk('b'), 'RSA-OAEP'),
+    privateJwk: fixedRsaJwk('b'),
+  });
 });
 
 const combinations = (
@@ -45,49 +58,78 @@ function publicJwk(device: Device, alg: string): JWK {
 describe('jose → openEnvelope', () => {
   it.each(combinations)('CompactEncrypt $alg + $enc opens', async ({ alg, enc, device }) => {
     const d = devices.get(device)!;
-    const jwe = await new CompactEncrypt(plaintext).setProtectedHeader({ alg, enc }).encrypt(await importJWK(publicJwk(d, alg), alg));
-    expect(await openEnvelopeWithKey(d.key, jwe)).toEqual(plaintext);
-  });
-
-  it.each(combinations)('FlattenedEncrypt $alg + $enc with aad opens (object and JSON text)', async ({ alg, enc, device }) => {
-    const d = devices.get(device)!;
-    const jwe = await new FlattenedEncrypt(plaintext)
-      .setProtectedHeader({ alg, enc })
-      .setAdditionalAuthenticatedData(aad)
-      .encrypt(await importJWK(publicJwk(d, alg), alg));
-    expect(await openEnvelopeWithKey(d.key, jwe as never, { aad })).toEqual(plaintext);
-    expect(await openEnvelopeWithKey(d.key, JSON.stringify(jwe), { aad: 'order-42' })).toEqual(plaintext);
-  });
-
-  it.each(['ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'])('CompactEncrypt %s with apu and apv opens', async (alg) => {
-    const d = devices.get('ECDH-ES')!;
     const jwe = await new CompactEncrypt(plaintext)
-      .setProtectedHeader({ alg, enc: 'A256GCM' })
-      .setKeyManagementParameters({ apu: new TextEncoder().encode('server'), apv: crypto.getRandomValues(new Uint8Array(32)) })
+      .setProtectedHeader({ alg, enc })
       .encrypt(await importJWK(publicJwk(d, alg), alg));
     expect(await openEnvelopeWithKey(d.key, jwe)).toEqual(plaintext);
   });
+
+  it.each(combinations)(
+    'FlattenedEncrypt $alg + $enc with aad opens (object and JSON text)',
+    async ({ alg, enc, device }) => {
+      const d = devices.get(device)!;
+      const jwe = await new FlattenedEncrypt(plaintext)
+        .setProtectedHeader({ alg, enc })
+        .setAdditionalAuthenticatedData(aad)
+        .encrypt(await importJWK(publicJwk(d, alg), alg));
+      expect(await openEnvelopeWithKey(d.key, jwe as never, { aad })).toEqual(plaintext);
+      expect(await openEnvelopeWithKey(d.key, JSON.stringify(jwe), { aad: 'order-42' })).toEqual(
+        plaintext,
+      );
+    },
+  );
+
+  it.each(['ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'])(
+    'CompactEncrypt %s with apu and apv opens',
+    async (alg) => {
+      const d = devices.get('ECDH-ES')!;
+      const jwe = await new CompactEncrypt(plaintext)
+        .setProtectedHeader({ alg, enc: 'A256GCM' })
+        .setKeyManagementParameters({
+          apu: new TextEncoder().encode('server'),
+          apv: crypto.getRandomValues(new Uint8Array(32)),
+        })
+        .encrypt(await importJWK(publicJwk(d, alg), alg));
+      expect(await openEnvelopeWithKey(d.key, jwe)).toEqual(plaintext);
+    },
+  );
 });
 
 describe('sealEnvelope → jose', () => {
-  it.each(['ECDH-ES', 'RSA-OAEP-256', 'RSA-OAEP'] as const)('a compact envelope for a %s key opens with compactDecrypt', async (device) => {
-    const d = devices.get(device)!;
-    const jwe = await sealEnvelope(plaintext, d.key.info.publicKey);
-    const { alg } = JSON.parse(Buffer.from(jwe.split('.')[0]!, 'base64url').toString()) as { alg: string };
-    const { plaintext: opened, protectedHeader } = await compactDecrypt(jwe, await importJWK(d.privateJwk as JWK, alg), {
-      keyManagementAlgorithms: [alg],
-      contentEncryptionAlgorithms: ['A256GCM'],
-    });
-    expect(opened).toEqual(plaintext);
-    expect(protectedHeader.enc).toBe('A256GCM');
-  });
+  it.each(['ECDH-ES', 'RSA-OAEP-256', 'RSA-OAEP'] as const)(
+    'a compact envelope for a %s key opens with compactDecrypt',
+    async (device) => {
+      const d = devices.get(device)!;
+      const jwe = await sealEnvelope(plaintext, d.key.info.publicKey);
+      const { alg } = JSON.parse(Buffer.from(jwe.split('.')[0]!, 'base64url').toString()) as {
+        alg: string;
+      };
+      const { plaintext: opened, protectedHeader } = await compactDecrypt(
+        jwe,
+        await importJWK(d.privateJwk as JWK, alg),
+        {
+          keyManagementAlgorithms: [alg],
+          contentEncryptionAlgorithms: ['A256GCM'],
+        },
+      );
+      expect(opened).toEqual(plaintext);
+      expect(protectedHeader.enc).toBe('A256GCM');
+    },
+  );
 
-  it.each(['ECDH-ES', 'RSA-OAEP-256', 'RSA-OAEP'] as const)('a flattened envelope with aad for a %s key opens with flattenedDecrypt', async (device) => {
-    const d = devices.get(device)!;
-    const jwe = JSON.parse(await sealEnvelope(plaintext, d.key.info.publicKey, { aad })) as Parameters<typeof flattenedDecrypt>[0];
-    const { alg } = JSON.parse(Buffer.from(jwe.protected!, 'base64url').toString()) as { alg: string };
-    const opened = await flattenedDecrypt(jwe, await importJWK(d.privateJwk as JWK, alg));
-    expect(opened.plaintext).toEqual(plaintext);
-    expect(opened.additionalAuthenticatedData).toEqual(aad);
-  });
+  it.each(['ECDH-ES', 'RSA-OAEP-256', 'RSA-OAEP'] as const)(
+    'a flattened envelope with aad for a %s key opens with flattenedDecrypt',
+    async (device) => {
+      const d = devices.get(device)!;
+      const jwe = JSON.parse(
+        await sealEnvelope(plaintext, d.key.info.publicKey, { aad }),
+      ) as Parameters<typeof flattenedDecrypt>[0];
+      const { alg } = JSON.parse(Buffer.from(jwe.protected!, 'base64url').toString()) as {
+        alg: string;
+      };
+      const opened = await flattenedDecrypt(jwe, await importJWK(d.privateJwk as JWK, alg));
+      expect(opened.plaintext).toEqual(plaintext);
+      expect(opened.additionalAuthenticatedData).toEqual(aad);
+    },
+  );
 });

@@ -1,0 +1,119 @@
+// Parses a JWE in compact (RFC 7516 §7.1) or flattened JSON (§7.2.2) serialization: the
+// header first (so algorithm refusals come before anything else), then the binary parts.
+
+import { fail } from '../errors.js';
+import { utf8Decode } from '../utf8.js';
+import { decodePart } from './decode-part.js';
+import { malformed } from './failure.js';
+import type { FlattenedJwe } from './types.js';
+
+/** A JWE with its protected header decoded and the other parts still as text. */
+export interface ParsedJwe {
+  /** The protected header exactly as sent (it is the AES-GCM AAD, RFC 7516 §5.1 step 14). */
+  protectedB64: string;
+  header: Record<string, unknown>;
+  /** The encrypted key, iv, ciphertext and tag, base64url. */
+  parts: readonly unknown[];
+  /** Flattened only: the `aad` member as sent, or "" when there is none. */
+  aadB64?: string;
+}
+
+/** The binary parts of a JWE, with the ciphertext and tag joined as AES-GCM reads them. */
+export interface JweBody {
+  encryptedKey: Uint8Array;
+  iv: Uint8Array;
+  /** Ciphertext ‖ 16-byte tag. */
+  sealed: Uint8Array;
+}
+
+const MAX_HEADER = 16384;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseHeader(protectedB64: unknown, parts: readonly unknown[], aadB64?: string): ParsedJwe {
+  if (
+    typeof protectedB64 !== 'string' ||
+    protectedB64.length === 0 ||
+    protectedB64.length > MAX_HEADER
+  ) {
+    malformed('protected header');
+  }
+  const text = utf8Decode(decodePart(protectedB64, 'protected header'));
+  let header: unknown;
+  try {
+    header = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    header = undefined;
+  }
+  if (!isObject(header)) malformed('protected header');
+  return { protectedB64, header, parts, aadB64 };
+}
+
+function parseFlattened(value: unknown): ParsedJwe {
+  if (!isObject(value)) malformed('JSON');
+  // Only the flattened form (no "recipients"), and every parameter integrity protected:
+  // unprotected headers are refused outright.
+  if ('recipients' in value) malformed('JSON (general serialization)');
+  if ('header' in value || 'unprotected' in value) malformed('JSON (unprotected header)');
+  const jwe = value as Partial<FlattenedJwe>;
+  const { aad = '' } = jwe;
+  if (typeof aad !== 'string' || (aad !== '' && decodePart(aad, 'aad').length === 0)) {
+    malformed('aad');
+  }
+  return parseHeader(
+    jwe.protected,
+    [jwe.encrypted_key ?? '', jwe.iv, jwe.ciphertext, jwe.tag],
+    aad,
+  );
+}
+
+/**
+ * @internal Parses `envelope` (a compact JWE string, a flattened JWE object, or that
+ * object's JSON text) as far as its protected header.
+ * @throws `INVALID_ARGUMENT` when `envelope` is neither a string nor an object;
+ * `INVALID_ENVELOPE` for any structural problem.
+ */
+export function parseJwe(envelope: string | FlattenedJwe): ParsedJwe {
+  if (typeof envelope === 'string') {
+    if (envelope.charCodeAt(0) === 123 /* { */) {
+      let value: unknown;
+      try {
+        value = JSON.parse(envelope);
+      } catch {
+        malformed('JSON');
+      }
+      return parseFlattened(value);
+    }
+    const parts = envelope.split('.', 6);
+    if (parts.length !== 5) malformed('compact form (five parts)');
+    return parseHeader(parts[0], parts.slice(1));
+  }
+  if (!isObject(envelope)) {
+    fail('INVALID_ARGUMENT', '"envelope" must be a compact JWE string or a flattened JWE');
+  }
+  return parseFlattened(envelope);
+}
+
+/**
+ * @internal Decodes the encrypted key, iv, ciphertext and tag. Sizes are checked on the
+ * text first, so a malformed envelope fails before any large decode: a 96-bit IV and a
+ * 128-bit tag are the only sizes AES-GCM is used with here.
+ * @throws `INVALID_ENVELOPE` naming the malformed part.
+ */
+export function decodeBody(jwe: ParsedJwe): JweBody {
+  const [encryptedKey, iv, ciphertext, tag] = jwe.parts;
+  if (typeof encryptedKey !== 'string') malformed('encrypted_key');
+  if (typeof iv !== 'string' || iv.length !== 16) malformed('iv (96 bits)');
+  if (typeof tag !== 'string' || tag.length !== 22) malformed('tag (128 bits)');
+  if (typeof ciphertext !== 'string') malformed('ciphertext');
+  const tagBytes = decodePart(tag, 'tag');
+  const sealed = decodePart(ciphertext, 'ciphertext', 16);
+  sealed.set(tagBytes, sealed.length - 16);
+  return {
+    encryptedKey: decodePart(encryptedKey, 'encrypted_key'),
+    iv: decodePart(iv, 'iv'),
+    sealed,
+  };
+}
