@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // One entry per public subpath (DESIGN.md export table); everything else is internal.
+// package.json "exports" maps each subpath to dist/<key>.{js,cjs,d.ts,d.cts}.
 export const entries = {
   index: 'src/index.ts',
   'server/index': 'src/server/index.ts',
@@ -12,8 +14,13 @@ export const entries = {
   'crypto/pure-js': 'src/crypto/pure-js.ts',
 };
 
+// An entry whose source is not written yet is left out of the build (never stubbed); the
+// packaging tests then fail for that subpath by name.
+const missing = Object.entries(entries).filter(([, source]) => !existsSync(source));
+for (const [name, source] of missing) console.warn(`tsup: skipping entry ${name}: ${source} does not exist`);
+
 export default defineConfig({
-  entry: entries,
+  entry: Object.fromEntries(Object.entries(entries).filter(([, source]) => existsSync(source))),
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

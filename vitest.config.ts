@@ -1,4 +1,43 @@
+// Test projects: the Node suite, the core again without crypto.subtle (pure-JS backend), the
+// packaging checks on the built package, and, when a Chromium is installed, real-browser tests.
+
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { CHROMIUM_ARGS, findChromium } from './test/setup/chromium.js';
+import { serverCommands } from './test/setup/server-commands.js';
+
+const chromium = findChromium();
+
+const browserProjects =
+  chromium === undefined
+    ? []
+    : [
+        {
+          test: {
+            name: 'browser',
+            include: ['test/browser/page/**/*.test.ts'],
+            testTimeout: 30_000,
+            browser: {
+              enabled: true,
+              headless: true,
+              screenshotFailures: false,
+              provider: playwright({ launchOptions: { executablePath: chromium, args: [...CHROMIUM_ARGS] } }),
+              instances: [{ browser: 'chromium' as const }],
+              commands: serverCommands,
+            },
+          },
+        },
+        {
+          test: {
+            name: 'browser-e2e',
+            environment: 'node',
+            include: ['test/browser/e2e/**/*.test.ts'],
+            globalSetup: ['test/setup/build-once.ts'],
+            testTimeout: 60_000,
+            hookTimeout: 60_000,
+          },
+        },
+      ];
 
 export default defineConfig({
   test: {
@@ -8,10 +47,30 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/browser/**'],
+          exclude: ['test/browser/**', 'test/package/**'],
           testTimeout: 30_000,
         },
       },
+      {
+        test: {
+          name: 'node-purejs',
+          environment: 'node',
+          include: ['test/core/**/*.test.ts'],
+          setupFiles: ['test/setup/without-subtle.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'package',
+          environment: 'node',
+          include: ['test/package/**/*.test.ts'],
+          globalSetup: ['test/setup/build-once.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      ...browserProjects,
     ],
   },
 });

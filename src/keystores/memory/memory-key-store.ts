@@ -3,7 +3,7 @@
 
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { encryptionJwkAlg } from '../../core/algorithms.js';
 import { decodeBase64url, encodeBase64url } from '../../core/base64url.js';
 import { concatBytes } from '../../core/bytes.js';
@@ -37,7 +37,12 @@ const CAPABILITIES: KeyStoreCapabilities = Object.freeze({
 });
 
 function ecPublicJwk(publicKey: Uint8Array): EcPublicJwk {
-  return { kty: 'EC', crv: 'P-256', x: encodeBase64url(publicKey.subarray(1, 33)), y: encodeBase64url(publicKey.subarray(33, 65)) };
+  return {
+    kty: 'EC',
+    crv: 'P-256',
+    x: encodeBase64url(publicKey.subarray(1, 33)),
+    y: encodeBase64url(publicKey.subarray(33, 65)),
+  };
 }
 
 /**
@@ -73,16 +78,30 @@ export class MemoryKeyStore implements KeyStore {
     checkKeySpec(spec, CAPABILITIES);
     const existing = this.#keys.get(alias);
     if (existing !== undefined) return existing.info;
-    const seed = this.#seed === undefined ? undefined : sha256(concatBytes(this.#seed, utf8Encode(`\0${alias}\0${spec.algorithm}`)));
+    // noble's keygen takes a 48-byte seed for P-256 (reduced mod n without bias) and 32 for Ed25519.
+    const seed =
+      this.#seed === undefined
+        ? undefined
+        : sha512(concatBytes(this.#seed, utf8Encode(`\0${alias}\0${spec.algorithm}`))).subarray(
+            0,
+            spec.algorithm === 'EdDSA' ? 32 : 48,
+          );
     let secretKey: Uint8Array;
     let publicKey: PublicJwk;
     if (spec.algorithm === 'EdDSA') {
       ({ secretKey } = ed25519.keygen(seed));
-      publicKey = { kty: 'OKP', crv: 'Ed25519', x: encodeBase64url(ed25519.getPublicKey(secretKey)) };
+      publicKey = {
+        kty: 'OKP',
+        crv: 'Ed25519',
+        x: encodeBase64url(ed25519.getPublicKey(secretKey)),
+      };
     } else {
       ({ secretKey } = p256.keygen(seed));
       const ecKey = ecPublicJwk(p256.getPublicKey(secretKey, false));
-      publicKey = spec.purpose === 'encrypt' ? { ...ecKey, use: 'enc', alg: encryptionJwkAlg('ECDH-ES') } : ecKey;
+      publicKey =
+        spec.purpose === 'encrypt'
+          ? { ...ecKey, use: 'enc', alg: encryptionJwkAlg('ECDH-ES') }
+          : ecKey;
     }
     const info: KeyInfo = {
       alias,
@@ -111,7 +130,8 @@ export class MemoryKeyStore implements KeyStore {
 
   async deriveSharedSecret(alias: string, peerPublicKey: PublicJwk): Promise<Uint8Array> {
     const key = this.#use(alias, 'encrypt');
-    if (key.info.algorithm !== 'ECDH-ES') fail('UNSUPPORTED_ALGORITHM', `key "${alias}" is not an ECDH key`);
+    if (key.info.algorithm !== 'ECDH-ES')
+      fail('UNSUPPORTED_ALGORITHM', `key "${alias}" is not an ECDH key`);
     const peer = parsePublicJwk(peerPublicKey, '"peerPublicKey"');
     if (peer.kty !== 'EC') fail('INVALID_ARGUMENT', '"peerPublicKey" must be a P-256 key');
     try {
@@ -119,7 +139,11 @@ export class MemoryKeyStore implements KeyStore {
       return p256.getSharedSecret(key.secretKey, point, true).subarray(1);
     } catch (err) {
       if (err instanceof DeviceBindingError) throw err;
-      throw new DeviceBindingError('INVALID_ARGUMENT', '"peerPublicKey" is not a valid P-256 point', { cause: err });
+      throw new DeviceBindingError(
+        'INVALID_ARGUMENT',
+        '"peerPublicKey" is not a valid P-256 point',
+        { cause: err },
+      );
     }
   }
 
@@ -142,9 +166,13 @@ export class MemoryKeyStore implements KeyStore {
   #use(alias: string, purpose: 'sign' | 'encrypt'): StoredKey {
     checkAlias(alias);
     const key = this.#keys.get(alias);
-    if (key === undefined) fail('KEY_NOT_FOUND', `no key under alias "${alias}"; generate it first`);
+    if (key === undefined)
+      fail('KEY_NOT_FOUND', `no key under alias "${alias}"; generate it first`);
     if (key.info.purpose !== purpose) {
-      fail('UNSUPPORTED_ALGORITHM', `key "${alias}" is a ${key.info.purpose === 'sign' ? 'signing' : 'encryption'} key`);
+      fail(
+        'UNSUPPORTED_ALGORITHM',
+        `key "${alias}" is a ${key.info.purpose === 'sign' ? 'signing' : 'encryption'} key`,
+      );
     }
     return key;
   }

@@ -1,0 +1,111 @@
+// `npm test`: build, typecheck and lint, then every vitest project (Node, Node without
+// crypto.subtle, packaging, and real Chromium when installed); ends with "N passed, N failed".
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const resultsDir = fileURLToPath(new URL('../.vitest-tmp/', import.meta.url));
+const resultsFile = `${resultsDir}results.json`;
+
+let passed = 0;
+let failed = 0;
+const timings = [];
+
+function run(label, command, args, env = {}) {
+  const started = performance.now();
+  console.log(`\n── ${label}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  timings.push(`${label} ${seconds.toFixed(1)} s`);
+  return result.status === 0;
+}
+
+function step(label, command, args) {
+  const ok = run(label, command, args);
+  if (ok) passed += 1;
+  else {
+    failed += 1;
+    console.log(`✗ ${label} failed`);
+  }
+  return ok;
+}
+
+// Mirrors test/setup/chromium.ts, which the vitest config uses to add the browser projects.
+function findChromium() {
+  const candidate = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+/**
+ * Counts a vitest JSON report. Skipped and todo tests are not allowed here, so each counts as
+ * a failure (a failing beforeAll leaves its tests skipped); a file that failed before
+ * collecting any test counts as one failure.
+ */
+function countVitest(report) {
+  let filesWithoutTests = 0;
+  for (const file of report.testResults ?? []) {
+    if (file.status === 'failed' && (file.assertionResults ?? []).length === 0)
+      filesWithoutTests += 1;
+  }
+  const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  return {
+    passed: report.numPassedTests ?? 0,
+    failed: (report.numFailedTests ?? 0) + skipped + filesWithoutTests,
+    skipped,
+  };
+}
+
+step('build', 'npx', ['-y', 'tsup']);
+step('typecheck', 'npx', ['-y', 'tsc', '-p', 'tsconfig.json', '--noEmit']);
+step('lint', 'npx', ['-y', 'biome', 'check', 'src', 'test', 'examples', 'scripts']);
+
+const chromium = findChromium();
+rmSync(resultsFile, { force: true });
+mkdirSync(resultsDir, { recursive: true });
+const vitestOk = run(
+  'vitest',
+  'npx',
+  [
+    '-y',
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${resultsFile}`,
+  ],
+  // The build step above already ran (or failed): the packaging projects must not rebuild.
+  { DEVICEBIND_SKIP_BUILD: '1' },
+);
+
+if (existsSync(resultsFile)) {
+  const counts = countVitest(JSON.parse(readFileSync(resultsFile, 'utf8')));
+  passed += counts.passed;
+  failed += counts.failed;
+  if (counts.skipped > 0)
+    console.log(`✗ ${counts.skipped} test(s) were skipped or left as todo (counted as failed)`);
+  if (!vitestOk && counts.failed === 0) {
+    console.log('✗ vitest exited with an error outside any test (see above)');
+    failed += 1;
+  }
+} else {
+  console.log('✗ vitest wrote no report (it crashed before running the tests; see above)');
+  failed += 1;
+}
+
+console.log(`\nTimings: ${timings.join(', ')}`);
+if (chromium === undefined) {
+  const where = process.env.CHROMIUM_PATH
+    ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH}`
+    : '/usr/bin/chromium';
+  console.log(
+    `!!!!! BROWSER TESTS NOT RUN: no Chromium at ${where} (apt-get install -y chromium, or set CHROMIUM_PATH) !!!!!`,
+  );
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
