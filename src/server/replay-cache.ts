@@ -10,9 +10,9 @@ import { fail } from '../core/errors.js';
  *
  * Implementations must make the check and the store one atomic step, shared by all server
  * instances that accept proofs for the same devices; otherwise two concurrent copies of
- * one proof can both pass.
+ * one proof can both pass. With Redis, `SET … NX` is atomic (example for node-redis v4).
  *
- * @example A Redis-backed cache (node-redis v4): `SET … NX` is atomic.
+ * @example
  * ```ts
  * const replayCache: ReplayCache = {
  *   async checkAndStore(id, expiresAt) {

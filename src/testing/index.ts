@@ -1,6 +1,7 @@
 // Entry point `devicebind/testing`: the KeyStore conformance kit for adapter authors and the
 // native bridge simulator for testing adapters and apps without a device.
 
+export type { BridgeMethod } from '../keystores/bridge/native-bridge.js';
 export {
   type BridgeSimulator,
   type BridgeSimulatorOptions,

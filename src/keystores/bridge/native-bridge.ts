@@ -18,6 +18,7 @@
  * ```
  */
 export interface NativeBridge {
+  /** Runs protocol `method` (e.g. `sign`) with its parameters; resolves with the method's result. */
   call(method: string, params: Record<string, unknown>): Promise<unknown>;
 }
 

@@ -17,7 +17,13 @@ import { isSigningAlgorithm, keyOperationOf } from './key-operations.js';
  * const perSigningKey = listConformanceChecks().filter((c) => c.scope === 'signing');
  * ```
  */
-export type ConformanceCheckScope = ConformanceCheck['scope'];
+export type ConformanceCheckScope =
+  | 'store'
+  | 'every-algorithm'
+  | 'signing'
+  | 'encryption'
+  | 'ecdh'
+  | 'rsa';
 
 /**
  * One entry of {@link listConformanceChecks}.
