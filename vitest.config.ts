@@ -47,7 +47,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/browser/**', 'test/package/**'],
+          exclude: ['test/browser/**', 'test/package/**', 'test/examples/**'],
           testTimeout: 30_000,
         },
       },
@@ -64,7 +64,7 @@ export default defineConfig({
         test: {
           name: 'package',
           environment: 'node',
-          include: ['test/package/**/*.test.ts'],
+          include: ['test/package/**/*.test.ts', 'test/examples/**/*.test.ts'],
           globalSetup: ['test/setup/build-once.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
