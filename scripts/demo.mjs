@@ -4,7 +4,10 @@ import { execFileSync } from 'node:child_process';
 
 if (!process.argv.includes('--no-build')) {
   console.log('Building devicebind…\n');
-  execFileSync('npx', ['-y', 'tsup', '--silent'], { cwd: new URL('../', import.meta.url), stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npx', ['-y', 'tsup', '--silent'], {
+    cwd: new URL('../', import.meta.url),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 const { runDemo } = await import('../examples/demo/run.mjs');
 const { failed } = await runDemo();

@@ -17,13 +17,13 @@ export {
   type SealOptions,
 } from './core/device-binding.js';
 export type { RequestProofHeaders, SignRequestOptions } from './core/dpop-proof.js';
+export type { FlattenedJwe, OpenEnvelopeOptions } from './core/envelope/index.js';
 export {
   DeviceBindingError,
   type DeviceBindingErrorCode,
   type DeviceBindingErrorOptions,
   isDeviceBindingError,
 } from './core/errors.js';
-export type { FlattenedJwe, OpenEnvelopeOptions } from './core/envelope/index.js';
 export type { CreateHandshakeOptions, Handshake } from './core/handshake.js';
 export type { EcPublicJwk, OkpPublicJwk, PublicJwk, RsaPublicJwk } from './core/jwk.js';
 export type {

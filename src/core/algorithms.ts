@@ -16,7 +16,12 @@ export type SigningAlgorithm = 'ES256' | 'EdDSA';
 export type EncryptionAlgorithm = 'ECDH-ES' | 'RSA-OAEP-256' | 'RSA-OAEP';
 
 /** JWE `alg` values an envelope may use. */
-export type KeyManagementAlgorithm = 'ECDH-ES' | 'ECDH-ES+A128KW' | 'ECDH-ES+A256KW' | 'RSA-OAEP-256' | 'RSA-OAEP';
+export type KeyManagementAlgorithm =
+  | 'ECDH-ES'
+  | 'ECDH-ES+A128KW'
+  | 'ECDH-ES+A256KW'
+  | 'RSA-OAEP-256'
+  | 'RSA-OAEP';
 
 /** JWE `enc` values an envelope may use. */
 export type ContentEncryptionAlgorithm = 'A128GCM' | 'A256GCM';
@@ -70,23 +75,40 @@ export const SIGNING_ALGORITHMS: Readonly<Record<SigningAlgorithm, SigningAlgori
 };
 
 /** @internal */
-export const KEY_MANAGEMENT_ALGORITHMS: Readonly<Record<KeyManagementAlgorithm, KeyManagementEntry>> = {
+export const KEY_MANAGEMENT_ALGORITHMS: Readonly<
+  Record<KeyManagementAlgorithm, KeyManagementEntry>
+> = {
   'ECDH-ES': { alg: 'ECDH-ES', keyOperation: 'agree', keyAlgorithm: 'ECDH-ES' },
-  'ECDH-ES+A128KW': { alg: 'ECDH-ES+A128KW', keyOperation: 'agree', keyAlgorithm: 'ECDH-ES', kekLength: 16 },
-  'ECDH-ES+A256KW': { alg: 'ECDH-ES+A256KW', keyOperation: 'agree', keyAlgorithm: 'ECDH-ES', kekLength: 32 },
+  'ECDH-ES+A128KW': {
+    alg: 'ECDH-ES+A128KW',
+    keyOperation: 'agree',
+    keyAlgorithm: 'ECDH-ES',
+    kekLength: 16,
+  },
+  'ECDH-ES+A256KW': {
+    alg: 'ECDH-ES+A256KW',
+    keyOperation: 'agree',
+    keyAlgorithm: 'ECDH-ES',
+    kekLength: 32,
+  },
   'RSA-OAEP-256': { alg: 'RSA-OAEP-256', keyOperation: 'decrypt', keyAlgorithm: 'RSA-OAEP-256' },
   'RSA-OAEP': { alg: 'RSA-OAEP', keyOperation: 'decrypt', keyAlgorithm: 'RSA-OAEP' },
 };
 
 /** @internal */
-export const CONTENT_ENCRYPTION_ALGORITHMS: Readonly<Record<ContentEncryptionAlgorithm, ContentEncryptionEntry>> = {
+export const CONTENT_ENCRYPTION_ALGORITHMS: Readonly<
+  Record<ContentEncryptionAlgorithm, ContentEncryptionEntry>
+> = {
   A128GCM: { enc: 'A128GCM', keyLength: 16 },
   A256GCM: { enc: 'A256GCM', keyLength: 32 },
 };
 
 function lookup<T>(table: Readonly<Record<string, T>>, name: unknown, what: string): T {
   if (typeof name !== 'string' || !Object.hasOwn(table, name)) {
-    fail('UNSUPPORTED_ALGORITHM', `${what} ${JSON.stringify(String(name)).slice(0, 40)} is not allowed`);
+    fail(
+      'UNSUPPORTED_ALGORITHM',
+      `${what} ${JSON.stringify(String(name)).slice(0, 40)} is not allowed`,
+    );
   }
   return table[name]!;
 }

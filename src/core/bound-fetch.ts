@@ -2,7 +2,7 @@
 // `Authorization: DPoP …`, tracks server nonces per origin and retries once on a nonce challenge.
 
 import type { RequestProofHeaders, SignRequestOptions } from './dpop-proof.js';
-import { fail } from './errors.js';
+import { fail, mustBe, objectArg } from './errors.js';
 import { parseHttpUrl } from './request-target.js';
 
 /** The access token for a request: a string, or a function giving the current one. */
@@ -44,10 +44,24 @@ async function resolveToken(source: AccessTokenSource | undefined): Promise<stri
   if (source === undefined) return undefined;
   const token = typeof source === 'function' ? await source() : source;
   if (typeof token !== 'string' || token.length === 0) {
-    fail('INVALID_ARGUMENT', '"options.accessToken" must be (or return) a non-empty string');
+    mustBe('options.accessToken', '(or return) a non-empty string');
   }
   return token;
 }
+
+// What a resend keeps from the original request, besides headers and body.
+const REQUEST_MEMBERS = [
+  'method',
+  'signal',
+  'redirect',
+  'credentials',
+  'cache',
+  'mode',
+  'referrer',
+  'referrerPolicy',
+  'integrity',
+  'keepalive',
+] as const;
 
 function isReadableStream(value: unknown): boolean {
   return typeof ReadableStream === 'function' && value instanceof ReadableStream;
@@ -58,9 +72,7 @@ export function createBoundFetch(
   signRequest: SignRequest,
   options: CreateFetchOptions = {},
 ): typeof fetch {
-  if (typeof options !== 'object' || options === null)
-    fail('INVALID_ARGUMENT', '"options" must be an object');
-  const baseFetch = options.fetch ?? globalThis.fetch;
+  const baseFetch = objectArg(options).fetch ?? globalThis.fetch;
   if (typeof baseFetch !== 'function')
     fail('INVALID_ARGUMENT', 'no fetch available; pass "options.fetch"');
   const { accessToken } = options;
@@ -69,7 +81,7 @@ export function createBoundFetch(
     typeof accessToken !== 'string' &&
     typeof accessToken !== 'function'
   ) {
-    fail('INVALID_ARGUMENT', '"options.accessToken" must be a string or a function');
+    mustBe('options.accessToken', 'a string or a function');
   }
   const nonces = new Map<string, string>();
 
@@ -92,38 +104,27 @@ export function createBoundFetch(
     const token = await resolveToken(accessToken);
 
     const send = async (): Promise<Response> => {
-      const nonce = nonces.get(origin);
+      // Members left undefined count as absent.
       const proof = await signRequest({
         method: request.method,
         url: request.url,
-        ...(body === undefined ? {} : { body }),
-        ...(token === undefined ? {} : { accessToken: token }),
-        ...(nonce === undefined ? {} : { nonce }),
+        body,
+        accessToken: token,
+        nonce: nonces.get(origin),
       });
       const headers = new Headers(request.headers);
       for (const [name, value] of Object.entries(proof))
         if (value !== undefined) headers.set(name, value);
       if (token !== undefined) headers.set('Authorization', `DPoP ${token}`);
-      const sendInit: RequestInit & { duplex?: 'half' } = {
-        method: request.method,
-        headers,
-        signal: request.signal,
-        redirect: request.redirect,
-        credentials: request.credentials,
-        cache: request.cache,
-        mode: request.mode,
-        referrer: request.referrer,
-        referrerPolicy: request.referrerPolicy,
-        integrity: request.integrity,
-        keepalive: request.keepalive,
-      };
+      const sendInit: Record<string, unknown> = { headers };
+      for (const name of REQUEST_MEMBERS) sendInit[name] = request[name];
       if (streamed) {
         sendInit.body = request.body;
         sendInit.duplex = 'half';
       } else if (body !== undefined) {
         sendInit.body = body as Uint8Array<ArrayBuffer>;
       }
-      const response = await baseFetch(request.url, sendInit);
+      const response = await baseFetch(request.url, sendInit as RequestInit);
       const next = response.headers.get('DPoP-Nonce');
       if (next !== null && next.length > 0) nonces.set(origin, next);
       return response;

@@ -37,3 +37,12 @@ export function isBytes(value: unknown): value is Uint8Array {
 export function wipe(bytes: Uint8Array | undefined): void {
   bytes?.fill(0);
 }
+
+/** @internal Bytes as a "binary string" (one char per byte), the form `btoa` and the URI functions take. */
+export function binaryString(bytes: Uint8Array): string {
+  let out = '';
+  // Spread in slices: engines cap how many arguments a call may have.
+  for (let i = 0; i < bytes.length; i += 8192)
+    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return out;
+}

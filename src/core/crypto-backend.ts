@@ -23,32 +23,52 @@ export interface CryptoBackend {
   readonly name: string;
   /** Fills and returns `length` cryptographically random bytes. */
   randomBytes(length: number): Uint8Array;
+  /** The 32-byte SHA-256 digest of `data`. */
   sha256(data: Uint8Array): Promise<Uint8Array>;
   /** HKDF-SHA-256 (RFC 5869), `length` bytes of output. */
-  hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Promise<Uint8Array>;
+  hkdfSha256(
+    ikm: Uint8Array,
+    salt: Uint8Array,
+    info: Uint8Array,
+    length: number,
+  ): Promise<Uint8Array>;
   /** Prepares a raw 16- or 32-byte key for repeated AES-GCM use. */
   importAesGcmKey(raw: Uint8Array): Promise<AesGcmKey>;
   /** AES-GCM with a 96-bit IV; returns ciphertext ‖ 16-byte tag. */
-  aesGcmEncrypt(key: AesGcmKey, iv: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Promise<Uint8Array>;
+  aesGcmEncrypt(
+    key: AesGcmKey,
+    iv: Uint8Array,
+    plaintext: Uint8Array,
+    aad?: Uint8Array,
+  ): Promise<Uint8Array>;
   /** AES-GCM with a 96-bit IV over ciphertext ‖ 16-byte tag. */
-  aesGcmDecrypt(key: AesGcmKey, iv: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Promise<Uint8Array>;
+  aesGcmDecrypt(
+    key: AesGcmKey,
+    iv: Uint8Array,
+    sealed: Uint8Array,
+    aad?: Uint8Array,
+  ): Promise<Uint8Array>;
   /** AES Key Wrap (RFC 3394) with a 16- or 32-byte KEK. */
   aesKeyWrap(kek: Uint8Array, key: Uint8Array): Promise<Uint8Array>;
+  /** AES Key Unwrap (RFC 3394); rejects when the integrity check fails. */
   aesKeyUnwrap(kek: Uint8Array, wrapped: Uint8Array): Promise<Uint8Array>;
   /**
    * Makes an ephemeral P-256 key pair and runs ECDH with `peer` (which it validates):
    * used to seal data to the device's own public key.
    */
-  ecdhEphemeral(peer: EcPublicJwk): Promise<{ ephemeralPublicKey: EcPublicJwk; sharedSecret: Uint8Array }>;
+  ecdhEphemeral(
+    peer: EcPublicJwk,
+  ): Promise<{ ephemeralPublicKey: EcPublicJwk; sharedSecret: Uint8Array }>;
   /** RSA-OAEP encryption to a public key: SHA-256 (`RSA-OAEP-256`) or SHA-1 (`RSA-OAEP`). */
-  rsaOaepEncrypt(publicKey: RsaPublicJwk, hash: 'SHA-256' | 'SHA-1', data: Uint8Array): Promise<Uint8Array>;
+  rsaOaepEncrypt(
+    publicKey: RsaPublicJwk,
+    hash: 'SHA-256' | 'SHA-1',
+    data: Uint8Array,
+  ): Promise<Uint8Array>;
 }
 
-const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const;
-
-function asBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return bytes as Uint8Array<ArrayBuffer>;
-}
+// WebCrypto's types want ArrayBuffer-backed views; every Uint8Array here is one.
+type Buf = Uint8Array<ArrayBuffer>;
 
 /**
  * A {@link CryptoBackend} over a WebCrypto implementation (`globalThis.crypto` by default).
@@ -61,14 +81,32 @@ function asBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
  */
 export function webCryptoBackend(webcrypto: Crypto | undefined = globalThis.crypto): CryptoBackend {
   const subtle = webcrypto?.subtle;
-  if (webcrypto === undefined || subtle === undefined) {
+  if (subtle === undefined) {
     fail(
       'CRYPTO_UNAVAILABLE',
-      'WebCrypto (crypto.subtle) is not available in this runtime; pass `crypto: pureJsCrypto` from "devicebind/crypto/pure-js"',
+      'no WebCrypto (crypto.subtle) here: pass `crypto: pureJsCrypto` from "devicebind/crypto/pure-js"',
     );
   }
-  const importKw = (kek: Uint8Array, usage: KeyUsage) =>
-    subtle.importKey('raw', asBuffer(kek), 'AES-KW', false, [usage]);
+  const bytes = async (result: Promise<ArrayBuffer>) => new Uint8Array(await result);
+  const importRaw = (
+    raw: Uint8Array,
+    algorithm: AlgorithmIdentifier | HmacImportParams,
+    usages: KeyUsage[],
+    extractable = false,
+  ) => subtle.importKey('raw', raw as Buf, algorithm, extractable, usages);
+  // HMAC accepts raw keys of any length, so any multiple-of-8-byte key can be wrapped.
+  const hmac = { name: 'HMAC', hash: 'SHA-256' };
+  const gcm =
+    (op: 'encrypt' | 'decrypt') =>
+    (key: AesGcmKey, iv: Uint8Array, data: Uint8Array, aad?: Uint8Array) =>
+      bytes(
+        subtle[op](
+          { name: 'AES-GCM', iv: iv as Buf, ...(aad && { additionalData: aad as Buf }) },
+          key as unknown as CryptoKey,
+          data as Buf,
+        ),
+      );
+  const ecdh = { name: 'ECDH', namedCurve: 'P-256' };
   return {
     name: 'webcrypto',
     randomBytes(length) {
@@ -77,60 +115,70 @@ export function webCryptoBackend(webcrypto: Crypto | undefined = globalThis.cryp
       for (let i = 0; i < length; i += 65536) webcrypto.getRandomValues(out.subarray(i, i + 65536));
       return out;
     },
-    async sha256(data) {
-      return new Uint8Array(await subtle.digest('SHA-256', asBuffer(data)));
-    },
-    async hkdfSha256(ikm, salt, info, length) {
-      const key = await subtle.importKey('raw', asBuffer(ikm), 'HKDF', false, ['deriveBits']);
-      const bits = await subtle.deriveBits(
-        { name: 'HKDF', hash: 'SHA-256', salt: asBuffer(salt), info: asBuffer(info) },
-        key,
-        length * 8,
+    sha256: (data) => bytes(subtle.digest('SHA-256', data as Buf)),
+    hkdfSha256: async (ikm, salt, info, length) =>
+      bytes(
+        subtle.deriveBits(
+          { name: 'HKDF', hash: 'SHA-256', salt: salt as Buf, info: info as Buf },
+          await importRaw(ikm, 'HKDF', ['deriveBits']),
+          length * 8,
+        ),
+      ),
+    importAesGcmKey: (raw) =>
+      importRaw(raw, 'AES-GCM', ['encrypt', 'decrypt']) as unknown as Promise<AesGcmKey>,
+    aesGcmEncrypt: gcm('encrypt'),
+    aesGcmDecrypt: gcm('decrypt'),
+    aesKeyWrap: async (kek, key) =>
+      bytes(
+        subtle.wrapKey(
+          'raw',
+          await importRaw(key, hmac, ['sign'], true),
+          await importRaw(kek, 'AES-KW', ['wrapKey']),
+          'AES-KW',
+        ),
+      ),
+    aesKeyUnwrap: async (kek, wrapped) =>
+      bytes(
+        subtle.exportKey(
+          'raw',
+          await subtle.unwrapKey(
+            'raw',
+            wrapped as Buf,
+            await importRaw(kek, 'AES-KW', ['unwrapKey']),
+            'AES-KW',
+            hmac,
+            true,
+            ['sign'],
+          ),
+        ) as Promise<ArrayBuffer>,
+      ),
+    async ecdhEphemeral({ x, y }) {
+      const peer = await subtle.importKey(
+        'jwk',
+        { kty: 'EC', crv: 'P-256', x, y },
+        ecdh,
+        false,
+        [],
       );
-      return new Uint8Array(bits);
-    },
-    async importAesGcmKey(raw) {
-      const key = await subtle.importKey('raw', asBuffer(raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
-      return key as unknown as AesGcmKey;
-    },
-    async aesGcmEncrypt(key, iv, plaintext, aad) {
-      const params: AesGcmParams = { name: 'AES-GCM', iv: asBuffer(iv), tagLength: 128 };
-      if (aad !== undefined) params.additionalData = asBuffer(aad);
-      return new Uint8Array(await subtle.encrypt(params, key as unknown as CryptoKey, asBuffer(plaintext)));
-    },
-    async aesGcmDecrypt(key, iv, sealed, aad) {
-      const params: AesGcmParams = { name: 'AES-GCM', iv: asBuffer(iv), tagLength: 128 };
-      if (aad !== undefined) params.additionalData = asBuffer(aad);
-      return new Uint8Array(await subtle.decrypt(params, key as unknown as CryptoKey, asBuffer(sealed)));
-    },
-    async aesKeyWrap(kek, key) {
-      const wrappingKey = await importKw(kek, 'wrapKey');
-      // HMAC accepts raw keys of any length, so any multiple-of-8-byte key can be wrapped.
-      const toWrap = await subtle.importKey('raw', asBuffer(key), HMAC, true, ['sign']);
-      return new Uint8Array(await subtle.wrapKey('raw', toWrap, wrappingKey, 'AES-KW'));
-    },
-    async aesKeyUnwrap(kek, wrapped) {
-      const unwrappingKey = await importKw(kek, 'unwrapKey');
-      const key = await subtle.unwrapKey('raw', asBuffer(wrapped), unwrappingKey, 'AES-KW', HMAC, true, ['sign']);
-      return new Uint8Array(await subtle.exportKey('raw', key));
-    },
-    async ecdhEphemeral(peer) {
-      const ecdh = { name: 'ECDH', namedCurve: 'P-256' } as const;
-      const peerKey = await subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: peer.x, y: peer.y }, ecdh, false, []);
       const pair = await subtle.generateKey(ecdh, true, ['deriveBits']);
-      const bits = await subtle.deriveBits({ name: 'ECDH', public: peerKey }, pair.privateKey, 256);
-      const { x, y } = await subtle.exportKey('jwk', pair.publicKey);
-      return { ephemeralPublicKey: { kty: 'EC', crv: 'P-256', x: x!, y: y! }, sharedSecret: new Uint8Array(bits) };
+      const sharedSecret = await bytes(
+        subtle.deriveBits({ name: 'ECDH', public: peer }, pair.privateKey, 256),
+      );
+      const epk = await subtle.exportKey('jwk', pair.publicKey);
+      return {
+        ephemeralPublicKey: { kty: 'EC', crv: 'P-256', x: epk.x!, y: epk.y! },
+        sharedSecret,
+      };
     },
-    async rsaOaepEncrypt(publicKey, hash, data) {
+    async rsaOaepEncrypt({ n, e }, hash, data) {
       const key = await subtle.importKey(
         'jwk',
-        { kty: 'RSA', n: publicKey.n, e: publicKey.e },
+        { kty: 'RSA', n, e },
         { name: 'RSA-OAEP', hash },
         false,
         ['encrypt'],
       );
-      return new Uint8Array(await subtle.encrypt({ name: 'RSA-OAEP' }, key, asBuffer(data)));
+      return bytes(subtle.encrypt({ name: 'RSA-OAEP' }, key, data as Buf));
     },
   };
 }

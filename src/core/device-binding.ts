@@ -5,9 +5,8 @@ import type {
   AuthenticationPrompt,
   HardwarePreference,
   KeyInfo,
-  KeySpec,
+  KeyPurpose,
   KeyStore,
-  KeyStoreCapabilities,
   UserAuthenticationPolicy,
 } from '../keystores/contract.js';
 import {
@@ -33,9 +32,9 @@ import {
   sealWithKey,
   unsealWithKey,
 } from './envelope/index.js';
-import { DeviceBindingError, fail } from './errors.js';
+import { DeviceBindingError, fail, mustBe, objectArg, wrapErrors } from './errors.js';
 import { buildHandshakePayload, type CreateHandshakeOptions, type Handshake } from './handshake.js';
-import { jwkThumbprint, minimalPublicJwk, parsePublicJwk } from './jwk.js';
+import { jwkThumbprint, minimalPublicJwk, type PublicJwk, parsePublicJwk } from './jwk.js';
 import { encodeProtectedHeader, signCompactJws } from './jws.js';
 
 /** Options for the {@link DeviceBinding} constructor. */
@@ -84,32 +83,14 @@ export interface DeviceKeys {
 
 interface LoadedKeys extends DeviceKeys {
   algorithm: SigningAlgorithmEntry;
+  /** The signing key's minimal public JWK (what the headers carry). */
+  signingJwk: PublicJwk;
   proofHeader: string;
   handshakeHeader: string;
+  envelopeKey: EnvelopeKey;
 }
 
 const NAMESPACE_PATTERN = /^[A-Za-z0-9._:-]{1,150}$/;
-const HANDSHAKE_TYP = 'devicebind-handshake+jwt';
-const PROOF_TYP = 'dpop+jwt';
-
-// An explicit choice, or every kind the store offers in order of preference: a store may
-// still refuse one for the requested policy (Android: ECDH keys can't prompt on every use).
-function encryptionCandidates(
-  capabilities: KeyStoreCapabilities,
-  wanted?: EncryptionAlgorithm,
-): EncryptionAlgorithm[] {
-  const offered = capabilities.encryption;
-  if (wanted !== undefined && !offered.includes(wanted)) {
-    fail('UNSUPPORTED_ALGORITHM', `the key store cannot make ${wanted} encryption keys`);
-  }
-  const candidates =
-    wanted === undefined
-      ? (['ECDH-ES', 'RSA-OAEP-256', 'RSA-OAEP'] as const).filter((alg) => offered.includes(alg))
-      : [wanted];
-  if (candidates.length === 0)
-    fail('UNSUPPORTED_ALGORITHM', 'the key store offers no encryption key type');
-  return candidates;
-}
 
 /**
  * Binds this app install to its device: owns the device's signing and encryption keys (kept
@@ -135,39 +116,28 @@ export class DeviceBinding {
   readonly #crypto: CryptoBackend;
   readonly #clock: () => number;
   readonly #options: DeviceBindingOptions;
+  readonly #signingAlias: string;
+  readonly #encryptionAlias: string;
   readonly #tokenHasher = new AccessTokenHasher();
   #loaded: LoadedKeys | undefined;
   #loading: Promise<LoadedKeys> | undefined;
 
   /** @throws `INVALID_ARGUMENT` for a missing key store or a malformed namespace; `CRYPTO_UNAVAILABLE` without WebCrypto or a `crypto` option. */
   constructor(options: DeviceBindingOptions) {
-    if (typeof options !== 'object' || options === null)
-      fail('INVALID_ARGUMENT', '"options" must be an object');
-    const { keyStore, namespace, clock } = options;
-    if (typeof keyStore !== 'object' || keyStore === null || typeof keyStore.sign !== 'function') {
-      fail('INVALID_ARGUMENT', '"options.keyStore" must be a KeyStore');
-    }
+    const { keyStore, namespace, clock } = objectArg(options);
+    if (typeof keyStore !== 'object' || typeof keyStore?.sign !== 'function')
+      mustBe('options.keyStore', 'a KeyStore');
     if (typeof namespace !== 'string' || !NAMESPACE_PATTERN.test(namespace)) {
-      fail(
-        'INVALID_ARGUMENT',
-        '"options.namespace" must be 1–150 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-"',
-      );
+      mustBe('options.namespace', '1–150 characters from [A-Za-z0-9._:-]');
     }
-    if (clock !== undefined && typeof clock !== 'function')
-      fail('INVALID_ARGUMENT', '"options.clock" must be a function');
+    if (clock !== undefined && typeof clock !== 'function') mustBe('options.clock', 'a function');
     this.keyStore = keyStore;
     this.namespace = namespace;
     this.#options = options;
     this.#crypto = resolveCryptoBackend(options.crypto);
     this.#clock = clock ?? Date.now;
-  }
-
-  get #signingAlias(): string {
-    return `${this.namespace}.signing`;
-  }
-
-  get #encryptionAlias(): string {
-    return `${this.namespace}.encryption`;
+    this.#signingAlias = `${namespace}.signing`;
+    this.#encryptionAlias = `${namespace}.encryption`;
   }
 
   /**
@@ -199,9 +169,8 @@ export class DeviceBinding {
    */
   async getDeviceId(): Promise<string | null> {
     if (this.#loaded !== undefined) return this.#loaded.deviceId;
-    const info = await this.#storeCall(() => this.keyStore.getKey(this.#signingAlias));
-    if (info === null) return null;
-    return jwkThumbprint(this.#checkedPublicKey(info), this.#crypto);
+    const info = await this.#call(() => this.keyStore.getKey(this.#signingAlias));
+    return info === null ? null : jwkThumbprint(checkedPublicKey(info), this.#crypto);
   }
 
   /**
@@ -218,32 +187,20 @@ export class DeviceBinding {
    */
   async createHandshake(options: CreateHandshakeOptions): Promise<Handshake> {
     const keys = await this.#load({});
-    const attestation =
-      keys.signingKey.attestation === undefined && keys.encryptionKey.attestation === undefined
-        ? undefined
-        : {
-            ...(keys.signingKey.attestation && { signing: keys.signingKey.attestation }),
-            ...(keys.encryptionKey.attestation && { encryption: keys.encryptionKey.attestation }),
-          };
+    const { deviceId, signingKey, encryptionKey } = keys;
+    const signing = signingKey.attestation;
+    const encryption = encryptionKey.attestation;
+    // Members left undefined are not serialized.
+    const attestation = signing || encryption ? { signing, encryption } : undefined;
     const payload = buildHandshakePayload(
       options,
-      {
-        deviceId: keys.deviceId,
-        encryptionKey: keys.encryptionKey.publicKey,
-        issuedAt: this.#now(),
-        attestation,
-      },
+      { deviceId, encryptionKey: encryptionKey.publicKey, issuedAt: this.#now(), attestation },
       this.#crypto,
     );
     const token = await signCompactJws(keys.handshakeHeader, payload, keys.algorithm, (data) =>
       this.#sign(data),
     );
-    return {
-      token,
-      deviceId: keys.deviceId,
-      signingKey: minimalPublicJwk(keys.signingKey.publicKey),
-      encryptionKey: keys.encryptionKey.publicKey,
-    };
+    return { token, deviceId, signingKey: keys.signingJwk, encryptionKey: encryptionKey.publicKey };
   }
 
   /**
@@ -310,8 +267,7 @@ export class DeviceBinding {
     envelope: string | FlattenedJwe,
     options: OpenEnvelopeOptions = {},
   ): Promise<Uint8Array> {
-    const keys = this.#loaded ?? (await this.#load({}, false));
-    return openEnvelopeWithKey(this.#envelopeKey(keys), envelope, options);
+    return openEnvelopeWithKey((await this.#load({}, false)).envelopeKey, envelope, options);
   }
 
   /**
@@ -329,9 +285,9 @@ export class DeviceBinding {
    */
   openEnvelopeStream(readable: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
     if (this.#loaded !== undefined)
-      return openEnvelopeStreamWithKey(this.#envelopeKey(this.#loaded), readable);
+      return openEnvelopeStreamWithKey(this.#loaded.envelopeKey, readable);
     const opened = this.#load({}, false).then((keys) =>
-      openEnvelopeStreamWithKey(this.#envelopeKey(keys), readable).getReader(),
+      openEnvelopeStreamWithKey(keys.envelopeKey, readable).getReader(),
     );
     opened.catch(() => undefined);
     return new ReadableStream<Uint8Array>({
@@ -359,10 +315,10 @@ export class DeviceBinding {
    * ```
    */
   async seal(data: Uint8Array, options: SealOptions = {}): Promise<string> {
-    const keys = await this.#load({});
-    return sealWithKey(this.#envelopeKey(keys), data, {
-      deviceId: keys.deviceId,
-      ...this.#context(options),
+    const { envelopeKey, deviceId } = await this.#load({});
+    return sealWithKey(envelopeKey, data, {
+      deviceId,
+      context: objectArg(options).context as string,
     });
   }
 
@@ -377,10 +333,10 @@ export class DeviceBinding {
    * ```
    */
   async unseal(sealed: string, options: SealOptions = {}): Promise<Uint8Array> {
-    const keys = this.#loaded ?? (await this.#load({}, false));
-    return unsealWithKey(this.#envelopeKey(keys), sealed, {
-      deviceId: keys.deviceId,
-      ...this.#context(options),
+    const { envelopeKey, deviceId } = await this.#load({}, false);
+    return unsealWithKey(envelopeKey, sealed, {
+      deviceId,
+      context: objectArg(options).context as string,
     });
   }
 
@@ -398,40 +354,20 @@ export class DeviceBinding {
     this.#loaded = undefined;
     this.#loading = undefined;
     // Signing key first: once it is gone the old identity is gone, whatever happens next.
-    await this.#storeCall(() => this.keyStore.deleteKey(this.#signingAlias));
-    await this.#storeCall(() => this.keyStore.deleteKey(this.#encryptionAlias));
-  }
-
-  #envelopeKey(keys: LoadedKeys): EnvelopeKey {
-    const prompt = this.#options.prompts?.decrypt;
-    return {
-      keyStore: this.keyStore,
-      info: keys.encryptionKey,
-      crypto: this.#crypto,
-      ...(prompt === undefined ? {} : { operationOptions: { prompt } }),
-    };
-  }
-
-  #context(options: SealOptions): { context?: string } {
-    if (typeof options !== 'object' || options === null)
-      fail('INVALID_ARGUMENT', '"options" must be an object');
-    if (options.context !== undefined && typeof options.context !== 'string') {
-      fail('INVALID_ARGUMENT', '"options.context" must be a string');
-    }
-    return options.context === undefined ? {} : { context: options.context };
+    await this.#call(() => this.keyStore.deleteKey(this.#signingAlias));
+    await this.#call(() => this.keyStore.deleteKey(this.#encryptionAlias));
   }
 
   #now(): number {
     const ms = this.#clock();
-    if (!Number.isFinite(ms))
-      fail('INVALID_ARGUMENT', '"options.clock" returned something other than a finite number');
+    if (!Number.isFinite(ms)) mustBe('options.clock', 'a function returning a finite number');
     return Math.floor(ms / 1000);
   }
 
   async #sign(data: Uint8Array): Promise<Uint8Array> {
     const prompt = this.#options.prompts?.sign;
     try {
-      return await this.#storeCall(() =>
+      return await this.#call(() =>
         this.keyStore.sign(this.#signingAlias, data, prompt === undefined ? undefined : { prompt }),
       );
     } catch (err) {
@@ -459,95 +395,91 @@ export class DeviceBinding {
 
   async #loadFromStore(options: EnsureKeysOptions, create: boolean): Promise<LoadedKeys> {
     const store = this.keyStore;
-    let signingKey = await this.#storeCall(() => store.getKey(this.#signingAlias));
-    let encryptionKey = await this.#storeCall(() => store.getKey(this.#encryptionAlias));
+    const settings = this.#options;
     let created = false;
+    const get = (alias: string) => this.#call(() => store.getKey(alias));
+    const generate = (alias: string, purpose: KeyPurpose, algorithm: KeyInfo['algorithm']) => {
+      created = true;
+      const spec = {
+        purpose,
+        algorithm,
+        ...(settings.userAuthentication && { userAuthentication: settings.userAuthentication }),
+        hardware: settings.hardware ?? 'preferred',
+        ...(options.attestationChallenge && { attestationChallenge: options.attestationChallenge }),
+      };
+      return this.#call(() => store.generateKey(alias, spec));
+    };
+    let signingKey = await get(this.#signingAlias);
+    let encryptionKey = await get(this.#encryptionAlias);
     if (signingKey === null || encryptionKey === null) {
-      if (!create) {
+      if (!create)
         fail(
           'KEY_NOT_FOUND',
           'this device has no keys yet; call ensureKeys() or createHandshake() first',
         );
+      const { encryption } = await this.#call(() => store.capabilities());
+      signingKey ??= await generate(
+        this.#signingAlias,
+        'sign',
+        settings.signingAlgorithm ?? 'ES256',
+      );
+      // An explicit choice (which the store refuses if it does not offer it), or every kind the
+      // store offers, in order of preference: a store may still refuse one for the requested
+      // policy (Android: ECDH keys can't prompt on every use), and then the next is tried.
+      const wanted = settings.encryptionAlgorithm;
+      const candidates = wanted
+        ? [wanted]
+        : (['ECDH-ES', 'RSA-OAEP-256', 'RSA-OAEP'] as const).filter((alg) =>
+            encryption.includes(alg),
+          );
+      if (encryptionKey === null && candidates.length === 0) {
+        fail('UNSUPPORTED_ALGORITHM', 'the key store offers no encryption key type');
       }
-      const capabilities = await this.#storeCall(() => store.capabilities());
-      const common = {
-        ...(this.#options.userAuthentication && {
-          userAuthentication: this.#options.userAuthentication,
-        }),
-        hardware: this.#options.hardware ?? 'preferred',
-        ...(options.attestationChallenge && { attestationChallenge: options.attestationChallenge }),
-      };
-      if (signingKey === null) {
-        const algorithm = this.#options.signingAlgorithm ?? 'ES256';
-        signingKey = await this.#storeCall(() =>
-          store.generateKey(this.#signingAlias, { purpose: 'sign', algorithm, ...common }),
-        );
-        created = true;
-      }
-      if (encryptionKey === null) {
-        const candidates = encryptionCandidates(capabilities, this.#options.encryptionAlgorithm);
-        encryptionKey = await this.#generateEncryptionKey(candidates, common);
-        created = true;
+      for (let i = 0; encryptionKey === null; i++) {
+        try {
+          encryptionKey = await generate(this.#encryptionAlias, 'encrypt', candidates[i]!);
+        } catch (err) {
+          const refused = err instanceof DeviceBindingError && err.code === 'UNSUPPORTED_ALGORITHM';
+          if (!refused || i + 1 === candidates.length) throw err;
+        }
       }
     }
-    const signingPublic = minimalPublicJwk(this.#checkedPublicKey(signingKey));
-    this.#checkedPublicKey(encryptionKey);
+    const signingJwk = minimalPublicJwk(checkedPublicKey(signingKey));
+    checkedPublicKey(encryptionKey);
     if (signingKey.purpose !== 'sign' || encryptionKey.purpose !== 'encrypt') {
       fail('KEYSTORE_ERROR', 'the key store returned keys with the wrong purpose');
     }
-    const algorithm = signingAlgorithmForKey(signingPublic);
-    const loaded: LoadedKeys = {
-      deviceId: await jwkThumbprint(signingPublic, this.#crypto),
+    const algorithm = signingAlgorithmForKey(signingJwk);
+    const prompt = settings.prompts?.decrypt;
+    this.#loaded = {
+      deviceId: await jwkThumbprint(signingJwk, this.#crypto),
       signingKey,
       encryptionKey,
       created,
       algorithm,
-      proofHeader: encodeProtectedHeader(PROOF_TYP, algorithm, signingPublic),
-      handshakeHeader: encodeProtectedHeader(HANDSHAKE_TYP, algorithm, signingPublic),
+      signingJwk,
+      proofHeader: encodeProtectedHeader('dpop+jwt', algorithm, signingJwk),
+      handshakeHeader: encodeProtectedHeader('devicebind-handshake+jwt', algorithm, signingJwk),
+      envelopeKey: {
+        keyStore: store,
+        info: encryptionKey,
+        crypto: this.#crypto,
+        ...(prompt !== undefined && { operationOptions: { prompt } }),
+      },
     };
-    this.#loaded = loaded;
-    return loaded;
-  }
-
-  async #generateEncryptionKey(
-    candidates: EncryptionAlgorithm[],
-    common: Omit<KeySpec, 'purpose' | 'algorithm'>,
-  ): Promise<KeyInfo> {
-    const [algorithm, ...rest] = candidates;
-    try {
-      return await this.#storeCall(() =>
-        this.keyStore.generateKey(this.#encryptionAlias, {
-          purpose: 'encrypt',
-          algorithm: algorithm!,
-          ...common,
-        }),
-      );
-    } catch (err) {
-      const refused = err instanceof DeviceBindingError && err.code === 'UNSUPPORTED_ALGORITHM';
-      if (!refused || rest.length === 0) throw err;
-      return this.#generateEncryptionKey(rest, common);
-    }
-  }
-
-  #checkedPublicKey(info: KeyInfo) {
-    try {
-      return parsePublicJwk(info?.publicKey, 'the stored public key');
-    } catch (err) {
-      return fail('KEYSTORE_ERROR', 'the key store returned a malformed public key', err);
-    }
+    return this.#loaded;
   }
 
   // Adapters should only throw DeviceBindingErrors, but the core does not rely on it.
-  async #storeCall<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (err) {
-      if (err instanceof DeviceBindingError) throw err;
-      throw new DeviceBindingError(
-        'KEYSTORE_ERROR',
-        `the key store "${this.keyStore.name}" failed`,
-        { cause: err },
-      );
-    }
+  #call<T>(operation: () => Promise<T>): Promise<T> {
+    return wrapErrors('KEYSTORE_ERROR', `the key store "${this.keyStore.name}" failed`, operation);
+  }
+}
+
+function checkedPublicKey(info: KeyInfo): PublicJwk {
+  try {
+    return parsePublicJwk(info?.publicKey, 'the stored public key');
+  } catch (err) {
+    return fail('KEYSTORE_ERROR', 'the key store returned a malformed public key', err);
   }
 }

@@ -3,7 +3,7 @@
 import { encodeBase64url } from './base64url.js';
 import { bodyBytes, contentDigest, type RequestBody } from './content-digest.js';
 import type { CryptoBackend } from './crypto-backend.js';
-import { fail } from './errors.js';
+import { mustBe, objectArg } from './errors.js';
 import { htuOf, normalizeMethod } from './request-target.js';
 import { utf8Encode } from './utf8.js';
 
@@ -60,8 +60,7 @@ export async function buildProofParts(
   crypto: CryptoBackend,
   tokenHasher: AccessTokenHasher,
 ): Promise<ProofParts> {
-  if (typeof options !== 'object' || options === null) fail('INVALID_ARGUMENT', '"options" must be an object');
-  const { method, url, body, accessToken, nonce } = options;
+  const { method, url, body, accessToken, nonce } = objectArg(options);
   const payload: Record<string, string | number> = {
     jti: encodeBase64url(crypto.randomBytes(16)),
     htm: normalizeMethod(method),
@@ -69,15 +68,13 @@ export async function buildProofParts(
     iat: issuedAt,
   };
   if (accessToken !== undefined) {
-    if (typeof accessToken !== 'string' || accessToken.length === 0) {
-      fail('INVALID_ARGUMENT', '"options.accessToken" must be a non-empty string');
-    }
+    if (typeof accessToken !== 'string' || accessToken.length === 0)
+      mustBe('options.accessToken', 'a non-empty string');
     payload.ath = await tokenHasher.hash(accessToken, crypto);
   }
   if (nonce !== undefined) {
-    if (typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce)) {
-      fail('INVALID_ARGUMENT', '"options.nonce" must be a DPoP-Nonce value (printable ASCII, no quotes or backslashes)');
-    }
+    if (typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce))
+      mustBe('options.nonce', 'a DPoP-Nonce value: printable ASCII without " or \\');
     payload.nonce = nonce;
   }
   if (body === undefined) return { payload };

@@ -69,17 +69,27 @@ export class DeviceBindingError extends Error {
   /** A stable, machine-readable code. */
   readonly code: DeviceBindingErrorCode;
 
-  constructor(code: DeviceBindingErrorCode, message: string, options: DeviceBindingErrorOptions = {}) {
+  constructor(
+    code: DeviceBindingErrorCode,
+    message: string,
+    options: DeviceBindingErrorOptions = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DeviceBindingError';
     this.code = code;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
-  // The ESM and CommonJS builds (or two installed copies) each define this class; the brand
-  // keeps `instanceof` true for errors from any of them.
+  /**
+   * Whether `value` is a DeviceBindingError. The ESM and CommonJS builds (or two installed
+   * copies) each define this class; a brand keeps `instanceof` true for errors from any of them.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[BRAND] === true
+    );
   }
 }
 
@@ -94,6 +104,17 @@ export function isDeviceBindingError(
 /** @internal Shorthand used across the SDK. */
 export function fail(code: DeviceBindingErrorCode, message: string, cause?: unknown): never {
   throw new DeviceBindingError(code, message, { cause });
+}
+
+/** @internal Throws `INVALID_ARGUMENT` with the message `"<name>" must be <what>`. */
+export function mustBe(name: string, what: string, cause?: unknown): never {
+  return fail('INVALID_ARGUMENT', `"${name}" must be ${what}`, cause);
+}
+
+/** @internal Returns `value` when it is a non-null object. @throws `INVALID_ARGUMENT` naming `name` */
+export function objectArg<T>(value: T, name = 'options'): T & object {
+  if (typeof value !== 'object' || value === null) mustBe(name, 'an object');
+  return value as T & object;
 }
 
 /**

@@ -1,11 +1,11 @@
 // The handshake payload: proves possession of the signing key and certifies the
 // encryption key with it (docs/formats/handshake-and-proof.md).
 
+import type { KeyAttestation } from '../keystores/contract.js';
 import { encodeBase64url } from './base64url.js';
 import type { CryptoBackend } from './crypto-backend.js';
-import { fail } from './errors.js';
+import { mustBe, objectArg } from './errors.js';
 import type { PublicJwk } from './jwk.js';
-import type { KeyAttestation } from '../keystores/contract.js';
 
 /** Options for {@link DeviceBinding.createHandshake}. */
 export interface CreateHandshakeOptions {
@@ -31,8 +31,18 @@ export interface Handshake {
 
 /** Claim names the handshake itself uses; app claims cannot override them. */
 export const RESERVED_HANDSHAKE_CLAIMS: readonly string[] = [
-  'nonce', 'iat', 'jti', 'device_id', 'encryption_key', 'sub', 'attestation',
-  'iss', 'aud', 'exp', 'nbf', 'cnf',
+  'nonce',
+  'iat',
+  'jti',
+  'device_id',
+  'encryption_key',
+  'sub',
+  'attestation',
+  'iss',
+  'aud',
+  'exp',
+  'nbf',
+  'cnf',
 ];
 
 /** @internal The handshake payload. @throws `INVALID_ARGUMENT` */
@@ -46,28 +56,25 @@ export function buildHandshakePayload(
   },
   crypto: CryptoBackend,
 ): Record<string, unknown> {
-  if (typeof options !== 'object' || options === null) fail('INVALID_ARGUMENT', '"options" must be an object');
-  const { nonce, subject, claims } = options;
+  const { nonce, subject, claims } = objectArg(options);
   if (typeof nonce !== 'string' || nonce.length === 0 || nonce.length > 1024) {
-    fail('INVALID_ARGUMENT', '"options.nonce" must be a non-empty string (the server\'s challenge)');
+    mustBe('options.nonce', "the server's challenge, a string of 1–1024 characters");
   }
   if (subject !== undefined && (typeof subject !== 'string' || subject.length === 0)) {
-    fail('INVALID_ARGUMENT', '"options.subject" must be a non-empty string');
+    mustBe('options.subject', 'a non-empty string');
   }
   const payload: Record<string, unknown> = {};
   if (claims !== undefined) {
-    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-      fail('INVALID_ARGUMENT', '"options.claims" must be a plain object');
-    }
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+      mustBe('options.claims', 'a plain object');
     try {
       JSON.stringify(claims);
     } catch (err) {
-      fail('INVALID_ARGUMENT', '"options.claims" must be JSON-serialisable', err);
+      mustBe('options.claims', 'JSON-serialisable', err);
     }
     for (const [name, value] of Object.entries(claims)) {
-      if (RESERVED_HANDSHAKE_CLAIMS.includes(name)) {
-        fail('INVALID_ARGUMENT', `"options.claims.${name}" is reserved by the handshake`);
-      }
+      if (RESERVED_HANDSHAKE_CLAIMS.includes(name))
+        mustBe(`options.claims.${name}`, 'left out: the handshake sets it');
       payload[name] = value;
     }
   }

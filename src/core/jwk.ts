@@ -3,7 +3,7 @@
 
 import { encodeBase64url } from './base64url.js';
 import type { CryptoBackend } from './crypto-backend.js';
-import { fail } from './errors.js';
+import { type DeviceBindingErrorCode, fail } from './errors.js';
 import { utf8Encode } from './utf8.js';
 
 /** A public P-256 key (signing, or ECDH encryption). */
@@ -40,15 +40,19 @@ export interface RsaPublicJwk {
 /** Any public key devicebind sends or accepts. Never carries a private part. */
 export type PublicJwk = EcPublicJwk | OkpPublicJwk | RsaPublicJwk;
 
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
-const B64URL = /^[A-Za-z0-9_-]+$/;
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+// The members that identify a key of each type (RFC 7638 §3.2), in the order devicebind writes them.
+const KEY_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  EC: ['kty', 'crv', 'x', 'y'],
+  OKP: ['kty', 'crv', 'x'],
+  RSA: ['kty', 'n', 'e'],
+};
+const CURVES: Readonly<Record<string, string>> = { EC: 'P-256', OKP: 'Ed25519' };
 
-function member(jwk: Record<string, unknown>, name: string, what: string, length?: number): string {
-  const value = jwk[name];
-  if (typeof value !== 'string' || !B64URL.test(value) || (length !== undefined && value.length !== length)) {
-    fail('INVALID_ARGUMENT', `${what}.${name} is missing or malformed`);
-  }
-  return value;
+function pick(jwk: object, names: readonly string[]): PublicJwk {
+  return Object.fromEntries(
+    names.map((name) => [name, (jwk as Record<string, unknown>)[name]]),
+  ) as unknown as PublicJwk;
 }
 
 /**
@@ -59,52 +63,48 @@ function member(jwk: Record<string, unknown>, name: string, what: string, length
  * @throws `INVALID_ARGUMENT` for a malformed key; `UNSUPPORTED_ALGORITHM` for another key type.
  */
 export function parsePublicJwk(value: unknown, what = 'key'): PublicJwk {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail('INVALID_ARGUMENT', `${what} must be a JWK object`);
-  }
+  const bad = (problem: string, code: DeviceBindingErrorCode = 'INVALID_ARGUMENT'): never =>
+    fail(code, what + problem);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    bad(' must be a JWK object');
   const jwk = value as Record<string, unknown>;
-  for (const name of PRIVATE_MEMBERS) {
-    if (name in jwk) fail('INVALID_ARGUMENT', `${what} must be a public key, but it has a private member`);
+  if (PRIVATE_MEMBERS.some((name) => name in jwk))
+    bad(' must be a public key, but it has a private member');
+  const { kty, alg, use } = jwk;
+  if (alg !== undefined && typeof alg !== 'string') bad('.alg must be a string');
+  if (use !== undefined && use !== 'sig' && use !== 'enc') bad('.use must be "sig" or "enc"');
+  const names = Object.hasOwn(KEY_MEMBERS, kty as string)
+    ? KEY_MEMBERS[kty as string]!
+    : bad(' has an unsupported key type', 'UNSUPPORTED_ALGORITHM');
+  const crv = CURVES[kty as string];
+  if (crv !== undefined && jwk.crv !== crv)
+    bad(` uses an unsupported curve; only ${crv} is allowed`, 'UNSUPPORTED_ALGORITHM');
+  for (const name of names.slice(crv === undefined ? 1 : 2)) {
+    const member = jwk[name];
+    if (
+      typeof member !== 'string' ||
+      !/^[\w-]+$/.test(member) ||
+      (crv !== undefined && member.length !== 43)
+    ) {
+      bad(`.${name} is missing or malformed`);
+    }
   }
-  const extra: { alg?: string; use?: 'sig' | 'enc' } = {};
-  if (jwk.alg !== undefined) {
-    if (typeof jwk.alg !== 'string') fail('INVALID_ARGUMENT', `${what}.alg must be a string`);
-    extra.alg = jwk.alg;
+  // RSA: 2048-bit moduli and up (342 base64url characters encode 256 bytes), for encryption only.
+  if (crv === undefined && (jwk.n as string).length < 342)
+    bad(' is an RSA key shorter than 2048 bits', 'UNSUPPORTED_ALGORITHM');
+  if (use !== undefined && kty !== 'EC' && use !== (crv === undefined ? 'enc' : 'sig')) {
+    bad(`: ${kty} keys are only used ${crv === undefined ? 'for encryption' : 'for signing'} here`);
   }
-  if (jwk.use !== undefined) {
-    if (jwk.use !== 'sig' && jwk.use !== 'enc') fail('INVALID_ARGUMENT', `${what}.use must be "sig" or "enc"`);
-    extra.use = jwk.use;
-  }
-  if (jwk.kty === 'EC') {
-    if (jwk.crv !== 'P-256') fail('UNSUPPORTED_ALGORITHM', `${what} uses an unsupported curve; only P-256 is allowed`);
-    return { kty: 'EC', crv: 'P-256', x: member(jwk, 'x', what, 43), y: member(jwk, 'y', what, 43), ...extra };
-  }
-  if (jwk.kty === 'OKP') {
-    if (jwk.crv !== 'Ed25519') fail('UNSUPPORTED_ALGORITHM', `${what} uses an unsupported curve; only Ed25519 is allowed`);
-    if (extra.use === 'enc') fail('INVALID_ARGUMENT', `${what}: an Ed25519 key cannot be used for encryption`);
-    return { kty: 'OKP', crv: 'Ed25519', x: member(jwk, 'x', what, 43), ...(extra as { alg?: string; use?: 'sig' }) };
-  }
-  if (jwk.kty === 'RSA') {
-    const n = member(jwk, 'n', what);
-    const e = member(jwk, 'e', what);
-    // 2048-bit moduli and up: 342 base64url characters encode 256 bytes.
-    if (n.length < 342) fail('UNSUPPORTED_ALGORITHM', `${what} is an RSA key shorter than 2048 bits`);
-    if (extra.use === 'sig') fail('INVALID_ARGUMENT', `${what}: RSA keys are only used for encryption here`);
-    return { kty: 'RSA', n, e, ...(extra as { alg?: string; use?: 'enc' }) };
-  }
-  return fail('UNSUPPORTED_ALGORITHM', `${what} has an unsupported key type`);
+  return {
+    ...pick(jwk, names),
+    ...(alg !== undefined && { alg }),
+    ...(use !== undefined && { use }),
+  } as PublicJwk;
 }
 
 /** The RFC 7638 canonical JSON of a public key: required members only, in lexicographic order. */
 export function thumbprintInput(jwk: PublicJwk): string {
-  switch (jwk.kty) {
-    case 'EC':
-      return `{"crv":"${jwk.crv}","kty":"EC","x":"${jwk.x}","y":"${jwk.y}"}`;
-    case 'OKP':
-      return `{"crv":"${jwk.crv}","kty":"OKP","x":"${jwk.x}"}`;
-    case 'RSA':
-      return `{"e":"${jwk.e}","kty":"RSA","n":"${jwk.n}"}`;
-  }
+  return JSON.stringify(jwk, [...KEY_MEMBERS[jwk.kty]!].sort());
 }
 
 /**
@@ -117,12 +117,5 @@ export async function jwkThumbprint(jwk: PublicJwk, crypto: CryptoBackend): Prom
 
 /** The public part of a JWK with only the members needed to identify it. */
 export function minimalPublicJwk(jwk: PublicJwk): PublicJwk {
-  switch (jwk.kty) {
-    case 'EC':
-      return { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y };
-    case 'OKP':
-      return { kty: 'OKP', crv: jwk.crv, x: jwk.x };
-    case 'RSA':
-      return { kty: 'RSA', n: jwk.n, e: jwk.e };
-  }
+  return pick(jwk, KEY_MEMBERS[jwk.kty]!);
 }

@@ -1,10 +1,10 @@
 // Compact JWS assembly (RFC 7515 §7.1) with the signature delegated to the key store.
 
+import type { SigningAlgorithmEntry } from './algorithms.js';
 import { encodeBase64url } from './base64url.js';
 import { fail } from './errors.js';
 import type { PublicJwk } from './jwk.js';
 import { utf8Encode } from './utf8.js';
-import type { SigningAlgorithmEntry } from './algorithms.js';
 
 /** @internal Signs bytes with the device key; returns the JOSE signature. */
 export type Signer = (data: Uint8Array) => Promise<Uint8Array>;
@@ -15,7 +15,11 @@ export function encodeJsonSegment(value: unknown): string {
 }
 
 /** @internal The encoded protected header `{ typ, alg, jwk }`, computed once per key and type. */
-export function encodeProtectedHeader(typ: string, algorithm: SigningAlgorithmEntry, jwk: PublicJwk): string {
+export function encodeProtectedHeader(
+  typ: string,
+  algorithm: SigningAlgorithmEntry,
+  jwk: PublicJwk,
+): string {
   return encodeJsonSegment({ typ, alg: algorithm.alg, jwk });
 }
 

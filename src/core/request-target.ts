@@ -1,6 +1,7 @@
 // The request target as a DPoP proof names it: method and `htu` (RFC 9449 §4.2).
 
-import { fail } from './errors.js';
+import { fail, mustBe } from './errors.js';
+import { runtimeFallback } from './runtime-fallbacks.js';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // fetch() upper-cases exactly these methods (WHATWG Fetch, "normalize a method"); the proof
@@ -10,7 +11,7 @@ const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 
 /** @internal Validates and normalises an HTTP method. @throws `INVALID_ARGUMENT` */
 export function normalizeMethod(method: unknown): string {
   if (typeof method !== 'string' || !TOKEN.test(method)) {
-    fail('INVALID_ARGUMENT', '"method" must be an HTTP method such as "GET" or "POST"');
+    mustBe('method', 'an HTTP method such as "GET" or "POST"');
   }
   const upper = method.toUpperCase();
   return NORMALIZED_METHODS.has(upper) ? upper : method;
@@ -57,8 +58,10 @@ export function parseHttpUrlByHand(url: string): HttpTarget | undefined {
 /**
  * @internal Parses an absolute http(s) URL into its origin and `htu` (scheme, host and
  * path; no query, no fragment). Uses the platform URL parser where it works, which also
- * lower-cases scheme and host and drops the default port (RFC 3986 §6.2.2–6.2.3).
- * @throws `INVALID_ARGUMENT` for anything but an absolute http(s) URL.
+ * lower-cases scheme and host and drops the default port (RFC 3986 §6.2.2–6.2.3), and
+ * {@link parseHttpUrlByHand} elsewhere (installed by the pure-JS backend).
+ * @throws `INVALID_ARGUMENT` for anything but an absolute http(s) URL; `CRYPTO_UNAVAILABLE`
+ * where there is no working URL parser and the pure-JS backend was not imported.
  */
 export function parseHttpUrl(url: unknown, what = '"url"'): HttpTarget {
   const text =
@@ -83,7 +86,8 @@ export function parseHttpUrl(url: unknown, what = '"url"'): HttpTarget {
       target = undefined;
     }
   } else if (text !== undefined) {
-    target = parseHttpUrlByHand(text);
+    // parseHttpUrlByHand, installed by the pure-JS backend: browser bundles leave it out.
+    target = runtimeFallback('parseHttpUrl')(text);
   }
   if (target === undefined) fail('INVALID_ARGUMENT', `${what} must be an absolute http(s) URL`);
   return target;

@@ -11,7 +11,14 @@ import { concatBytes, wipe } from '../core/bytes.js';
 import type { AesGcmKey, CryptoBackend } from '../core/crypto-backend.js';
 import { DeviceBindingError, fail } from '../core/errors.js';
 import { type EcPublicJwk, parsePublicJwk } from '../core/jwk.js';
+import { parseHttpUrlByHand } from '../core/request-target.js';
+import { installRuntimeFallbacks } from '../core/runtime-fallbacks.js';
+import { pureJsCodecs } from './codecs.js';
 import { type OaepHash, oaepEncrypt } from './rsa-oaep.js';
+
+// Runtimes without WebCrypto (Hermes) may also lack TextEncoder, TextDecoder, atob, btoa and
+// a working URL; the core then uses these.
+installRuntimeFallbacks({ ...pureJsCodecs, parseHttpUrl: parseHttpUrlByHand });
 
 /** Options for {@link createPureJsCrypto}. */
 export interface PureJsCryptoOptions {

@@ -1,6 +1,6 @@
 // Checks shared by every adapter: alias syntax and the key-spec fields a store must honour.
 
-import { fail } from '../core/errors.js';
+import { fail, mustBe, objectArg } from '../core/errors.js';
 import type { KeySpec, KeyStoreCapabilities } from './contract.js';
 
 const ALIAS_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -8,7 +8,7 @@ const ALIAS_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 /** @internal Validates an alias. @throws `INVALID_ARGUMENT` */
 export function checkAlias(alias: unknown): string {
   if (typeof alias !== 'string' || !ALIAS_PATTERN.test(alias)) {
-    fail('INVALID_ARGUMENT', '"alias" must be 1–200 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-"');
+    mustBe('alias', '1–200 characters from [A-Za-z0-9._:-]');
   }
   return alias;
 }
@@ -18,24 +18,33 @@ export function checkAlias(alias: unknown): string {
  * @throws `INVALID_ARGUMENT` for a malformed spec; `UNSUPPORTED_ALGORITHM` for an undeclared algorithm or policy.
  */
 export function checkKeySpec(spec: unknown, capabilities: KeyStoreCapabilities): KeySpec {
-  if (typeof spec !== 'object' || spec === null) fail('INVALID_ARGUMENT', '"spec" must be an object');
-  const { purpose, algorithm, userAuthentication, hardware } = spec as KeySpec;
+  const { purpose, algorithm, userAuthentication, hardware } = objectArg(spec, 'spec') as KeySpec;
   if (purpose === 'sign') {
     if (!(capabilities.signing as readonly string[]).includes(algorithm)) {
       fail('UNSUPPORTED_ALGORITHM', `this key store cannot make ${String(algorithm)} signing keys`);
     }
   } else if (purpose === 'encrypt') {
     if (!(capabilities.encryption as readonly string[]).includes(algorithm)) {
-      fail('UNSUPPORTED_ALGORITHM', `this key store cannot make ${String(algorithm)} encryption keys`);
+      fail(
+        'UNSUPPORTED_ALGORITHM',
+        `this key store cannot make ${String(algorithm)} encryption keys`,
+      );
     }
   } else {
-    fail('INVALID_ARGUMENT', '"spec.purpose" must be "sign" or "encrypt"');
+    mustBe('spec.purpose', '"sign" or "encrypt"');
   }
-  if (userAuthentication !== undefined && userAuthentication.type !== 'none' && !capabilities.userAuthentication) {
-    fail('UNSUPPORTED_ALGORITHM', 'this key store cannot require user authentication for a key');
+  if (
+    userAuthentication !== undefined &&
+    userAuthentication.type !== 'none' &&
+    !capabilities.userAuthentication
+  ) {
+    fail('UNSUPPORTED_ALGORITHM', 'this key store cannot require user authentication');
   }
   if (hardware === 'required' && !capabilities.hardwareBacked) {
-    fail('UNSUPPORTED_ALGORITHM', 'this key store has no secure hardware, but "spec.hardware" is "required"');
+    fail(
+      'UNSUPPORTED_ALGORITHM',
+      'this key store has no secure hardware for "spec.hardware": "required"',
+    );
   }
   return spec as KeySpec;
 }

@@ -146,12 +146,20 @@ export interface KeyStore {
    * x-coordinate). The store validates the peer key.
    * @throws `KEY_NOT_FOUND`, `INVALID_ARGUMENT`, `UNSUPPORTED_ALGORITHM`, `KEYSTORE_ERROR`
    */
-  deriveSharedSecret(alias: string, peerPublicKey: PublicJwk, options?: KeyOperationOptions): Promise<Uint8Array>;
+  deriveSharedSecret(
+    alias: string,
+    peerPublicKey: PublicJwk,
+    options?: KeyOperationOptions,
+  ): Promise<Uint8Array>;
   /**
    * RSA-OAEP decryption with the key's own OAEP variant (RSA-OAEP-256 or RSA-OAEP).
    * @throws `KEY_NOT_FOUND`, `UNSUPPORTED_ALGORITHM`, `INVALID_ARGUMENT`, `KEYSTORE_ERROR` (including for a bad ciphertext)
    */
-  decrypt(alias: string, ciphertext: Uint8Array, options?: KeyOperationOptions): Promise<Uint8Array>;
+  decrypt(
+    alias: string,
+    ciphertext: Uint8Array,
+    options?: KeyOperationOptions,
+  ): Promise<Uint8Array>;
   /** Deletes the key; succeeds when there is none. @throws `INVALID_ARGUMENT`, `KEY_UNAVAILABLE`, `KEYSTORE_ERROR` */
   deleteKey(alias: string): Promise<void>;
   /** Every alias this store holds. @throws `KEY_UNAVAILABLE`, `KEYSTORE_ERROR` */

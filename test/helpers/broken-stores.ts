@@ -1,6 +1,11 @@
 // Key stores that misbehave in one specific way, for testing how the core copes.
 
-import type { KeyInfo, KeySpec, KeyStore, KeyStoreCapabilities } from '../../src/keystores/contract.js';
+import type {
+  KeyInfo,
+  KeySpec,
+  KeyStore,
+  KeyStoreCapabilities,
+} from '../../src/keystores/contract.js';
 import { MemoryKeyStore } from '../../src/keystores/memory/index.js';
 
 /** Delegates to a MemoryKeyStore; override single methods to break it. */
@@ -21,7 +26,10 @@ export class DelegatingStore implements KeyStore {
   sign(alias: string, data: Uint8Array): Promise<Uint8Array> {
     return this.inner.sign(alias, data);
   }
-  deriveSharedSecret(alias: string, peer: Parameters<KeyStore['deriveSharedSecret']>[1]): Promise<Uint8Array> {
+  deriveSharedSecret(
+    alias: string,
+    peer: Parameters<KeyStore['deriveSharedSecret']>[1],
+  ): Promise<Uint8Array> {
     return this.inner.deriveSharedSecret(alias, peer);
   }
   decrypt(alias: string): Promise<Uint8Array> {

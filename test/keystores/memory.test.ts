@@ -6,19 +6,31 @@ const seed = new Uint8Array(32).fill(7);
 
 describe('MemoryKeyStore', () => {
   it('makes the same keys from the same seed and alias', async () => {
-    const a = await new MemoryKeyStore({ seed }).generateKey('app.signing', { purpose: 'sign', algorithm: 'ES256' });
-    const b = await new MemoryKeyStore({ seed }).generateKey('app.signing', { purpose: 'sign', algorithm: 'ES256' });
+    const a = await new MemoryKeyStore({ seed }).generateKey('app.signing', {
+      purpose: 'sign',
+      algorithm: 'ES256',
+    });
+    const b = await new MemoryKeyStore({ seed }).generateKey('app.signing', {
+      purpose: 'sign',
+      algorithm: 'ES256',
+    });
     expect(b.publicKey).toEqual(a.publicKey);
   });
 
   it('makes different keys for other aliases, algorithms and seeds', async () => {
     const store = new MemoryKeyStore({ seed });
     const base = await store.generateKey('app.signing', { purpose: 'sign', algorithm: 'ES256' });
-    const otherAlias = await store.generateKey('app.other', { purpose: 'sign', algorithm: 'ES256' });
-    const otherSeed = await new MemoryKeyStore({ seed: new Uint8Array(32).fill(8) }).generateKey('app.signing', {
+    const otherAlias = await store.generateKey('app.other', {
       purpose: 'sign',
       algorithm: 'ES256',
     });
+    const otherSeed = await new MemoryKeyStore({ seed: new Uint8Array(32).fill(8) }).generateKey(
+      'app.signing',
+      {
+        purpose: 'sign',
+        algorithm: 'ES256',
+      },
+    );
     expect(otherAlias.publicKey).not.toEqual(base.publicKey);
     expect(otherSeed.publicKey).not.toEqual(base.publicKey);
   });
@@ -35,7 +47,10 @@ describe('MemoryKeyStore', () => {
     const store = new MemoryKeyStore({ seed: mutable });
     mutable.fill(0);
     const key = await store.generateKey('app.signing', { purpose: 'sign', algorithm: 'ES256' });
-    const expected = await new MemoryKeyStore({ seed }).generateKey('app.signing', { purpose: 'sign', algorithm: 'ES256' });
+    const expected = await new MemoryKeyStore({ seed }).generateKey('app.signing', {
+      purpose: 'sign',
+      algorithm: 'ES256',
+    });
     expect(key.publicKey).toEqual(expected.publicKey);
   });
 

@@ -7,7 +7,7 @@ import {
   type KeyManagementEntry,
   keyManagementAlgorithm,
 } from '../algorithms.js';
-import { fail } from '../errors.js';
+import { fail, mustBe } from '../errors.js';
 import type { EnvelopeKey } from './types.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -29,10 +29,7 @@ export function checkEnvelopeKey(key: EnvelopeKey): KeyManagementEntry {
     typeof info.alias !== 'string' ||
     !isObject(info.publicKey)
   ) {
-    fail(
-      'INVALID_ARGUMENT',
-      '"key" must be { keyStore, info, crypto } for the device encryption key',
-    );
+    mustBe('key', '{ keyStore, info, crypto } for the device encryption key');
   }
   const entry = keyManagementAlgorithm(encryptionJwkAlg(info.algorithm as EncryptionAlgorithm));
   if (info.purpose !== 'encrypt' || entry.keyAlgorithm !== info.algorithm) {

@@ -5,7 +5,7 @@ import { fail } from '../errors.js';
 
 /** The one message for every failure after parsing; tests assert it never varies. */
 export const OPEN_FAILED =
-  'the envelope could not be opened: it was made for another device or key, it was altered or truncated, or its aad/context does not match';
+  'the envelope could not be opened: made for another device or key, altered or truncated, or another aad/context';
 
 /** @internal Throws the indistinguishable `INVALID_ENVELOPE`. */
 export function openFailed(): never {

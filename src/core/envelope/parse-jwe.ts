@@ -1,7 +1,7 @@
 // Parses a JWE in compact (RFC 7516 §7.1) or flattened JSON (§7.2.2) serialization: the
 // header first (so algorithm refusals come before anything else), then the binary parts.
 
-import { fail } from '../errors.js';
+import { mustBe } from '../errors.js';
 import { utf8Decode } from '../utf8.js';
 import { decodePart } from './decode-part.js';
 import { malformed } from './failure.js';
@@ -91,7 +91,7 @@ export function parseJwe(envelope: string | FlattenedJwe): ParsedJwe {
     return parseHeader(parts[0], parts.slice(1));
   }
   if (!isObject(envelope)) {
-    fail('INVALID_ARGUMENT', '"envelope" must be a compact JWE string or a flattened JWE');
+    mustBe('envelope', 'a compact JWE string or a flattened JWE');
   }
   return parseFlattened(envelope);
 }

@@ -3,7 +3,7 @@
 
 import { contentEncryptionAlgorithm } from '../algorithms.js';
 import { concatBytes, uint32BE } from '../bytes.js';
-import { fail, wrapErrors } from '../errors.js';
+import { fail, mustBe, wrapErrors } from '../errors.js';
 import { utf8Encode } from '../utf8.js';
 import { encryptToKey } from './encrypt-to-key.js';
 import { checkEnvelopeKey } from './envelope-key.js';
@@ -26,9 +26,9 @@ function lengthPrefixed(text: string): Uint8Array {
 export function sealedAad(binding: SealBinding): Uint8Array {
   const { deviceId, context = '' } = (binding ?? {}) as Partial<SealBinding>;
   if (typeof deviceId !== 'string' || deviceId === '') {
-    fail('INVALID_ARGUMENT', '"binding.deviceId" must be a non-empty string');
+    mustBe('binding.deviceId', 'a non-empty string');
   }
-  if (typeof context !== 'string') fail('INVALID_ARGUMENT', '"options.context" must be a string');
+  if (typeof context !== 'string') mustBe('options.context', 'a string');
   return concatBytes(utf8Encode(SEAL_LABEL), lengthPrefixed(deviceId), lengthPrefixed(context));
 }
 
@@ -60,12 +60,12 @@ export async function sealWithKey(
 ): Promise<string> {
   const km = checkEnvelopeKey(key);
   if (!(plaintext instanceof Uint8Array)) {
-    fail('INVALID_ARGUMENT', '"plaintext" must be a Uint8Array');
+    mustBe('plaintext', 'a Uint8Array');
   }
   const aad = sealedAad(binding);
   return wrapErrors(
     'KEYSTORE_ERROR',
-    'sealing failed: the device encryption key or the crypto backend could not be used',
+    'sealing failed: the device encryption key or crypto backend is unusable',
     () =>
       encryptToKey(
         key.crypto,
@@ -99,7 +99,7 @@ export async function unsealWithKey(
   sealed: string,
   binding: SealBinding,
 ): Promise<Uint8Array> {
-  if (typeof sealed !== 'string') fail('INVALID_ARGUMENT', '"sealed" must be a string');
+  if (typeof sealed !== 'string') mustBe('sealed', 'a string');
   if (sealed.charCodeAt(0) === 123) {
     fail('INVALID_ENVELOPE', 'a sealed value is a compact JWE, not JSON');
   }

@@ -11,12 +11,7 @@ const OPEN_TIMEOUT_MS = 10_000;
 
 /** @internal The message for every failure to open the database. */
 export const INDEXEDDB_UNUSABLE =
-  'IndexedDB cannot be used here (private browsing, Lockdown Mode?), so keys cannot be kept: allow site ' +
-  'storage, or pass storage: "memory" to WebCryptoKeyStore (a new device key and handshake on each load)';
-
-function unusable(cause: unknown): DeviceBindingError {
-  return new DeviceBindingError('KEY_UNAVAILABLE', INDEXEDDB_UNUSABLE, { cause });
-}
+  'IndexedDB is unusable here (private mode?): allow site storage, or pass storage: "memory" (a new device key on each load)';
 
 function openDatabase(
   getFactory: () => IDBFactory | undefined,
@@ -24,20 +19,18 @@ function openDatabase(
 ): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => {
-      settled = true;
-      reject(unusable(new Error('indexedDB.open did not answer in time')));
-    }, OPEN_TIMEOUT_MS);
     const settle = (db: IDBDatabase | undefined, error?: unknown) => {
-      if (settled) {
-        db?.close();
-        return;
-      }
+      if (settled) return db?.close();
       settled = true;
       clearTimeout(timer);
-      if (db === undefined) reject(unusable(error));
+      if (db === undefined)
+        reject(new DeviceBindingError('KEY_UNAVAILABLE', INDEXEDDB_UNUSABLE, { cause: error }));
       else resolve(db);
     };
+    const timer = setTimeout(
+      () => settle(undefined, new Error('indexedDB.open did not answer in time')),
+      OPEN_TIMEOUT_MS,
+    );
     try {
       // Reading `indexedDB` throws in sandboxed frames; a missing factory fails here too.
       const request = getFactory()!.open(name, VERSION);
@@ -70,7 +63,8 @@ export function indexedDbStorage(
 ): WebCryptoKeyStorage {
   let connection: Promise<IDBDatabase> | undefined;
 
-  const connect = (): Promise<IDBDatabase> => {
+  // Runs `body` in one transaction; resolves once the transaction commits.
+  const run = async (mode: IDBTransactionMode, body: Body): Promise<unknown> => {
     connection ??= openDatabase(getFactory, databaseName).then(
       (db) => {
         // Let another tab upgrade or delete the database; reconnect on next use.
@@ -88,21 +82,12 @@ export function indexedDbStorage(
         throw err;
       },
     );
-    return connection;
-  };
-
-  const run = async (mode: IDBTransactionMode, body: Body): Promise<unknown> => {
-    const db = await connect();
+    const db = await connection;
     return new Promise((resolve, reject) => {
       let result: unknown;
       let failure: unknown;
-      let tx: IDBTransaction;
-      try {
-        tx = db.transaction(STORE, mode);
-      } catch (err) {
-        reject(err);
-        return;
-      }
+      // A throw from here on rejects the promise.
+      const tx = db.transaction(STORE, mode);
       tx.oncomplete = () => resolve(result);
       tx.onabort = tx.onerror = () =>
         reject(failure ?? tx.error ?? new Error('IndexedDB transaction aborted'));
@@ -127,15 +112,16 @@ export function indexedDbStorage(
       }
     });
   };
+  // One request whose result is the result.
+  const read = (request: (store: IDBObjectStore) => IDBRequest) =>
+    run('readonly', (store, set) => {
+      const req = request(store);
+      req.onsuccess = () => set(req.result);
+    });
 
   return {
     persistent: true,
-    get(alias) {
-      return run('readonly', (store, set) => {
-        const request = store.get(alias);
-        request.onsuccess = () => set(request.result);
-      });
-    },
+    get: (alias) => read((store) => store.get(alias)),
     putIfAbsent(alias, record) {
       // One readwrite transaction checks and writes, so two tabs racing keep the first key.
       return run('readwrite', (store, set, abort) => {
@@ -157,11 +143,8 @@ export function indexedDbStorage(
       });
     },
     async list() {
-      const keys = await run('readonly', (store, set) => {
-        const request = store.getAllKeys();
-        request.onsuccess = () => set(request.result);
-      });
-      return (keys as IDBValidKey[]).filter((key): key is string => typeof key === 'string');
+      const keys = (await read((store) => store.getAllKeys())) as IDBValidKey[];
+      return keys.filter((key): key is string => typeof key === 'string');
     },
   };
 }

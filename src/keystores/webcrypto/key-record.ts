@@ -52,8 +52,7 @@ export function loadRecord(value: unknown, alias: string): LoadedKey {
   const unavailable = () =>
     fail(
       'KEY_UNAVAILABLE',
-      `the key "${alias}" is recorded but cannot be loaded (damaged record or another format); ` +
-        'delete it (DeviceBinding.unbind) and send a new handshake',
+      `the stored key "${alias}" is damaged or of another format; call unbind() and sign in again`,
     );
   if (!isObject(value) || value.v !== 1 || typeof value.algorithm !== 'string')
     return unavailable();

@@ -2,7 +2,7 @@
 // one (browsers) and in memory elsewhere. No jose or noble here: this ships to browsers.
 
 import { signingAlgorithm } from '../../core/algorithms.js';
-import { fail, wrapErrors } from '../../core/errors.js';
+import { fail, mustBe, objectArg, wrapErrors } from '../../core/errors.js';
 import { type PublicJwk, parsePublicJwk } from '../../core/jwk.js';
 import { checkAlias, checkKeySpec } from '../alias.js';
 import type { KeyInfo, KeySpec, KeyStore, KeyStoreCapabilities } from '../contract.js';
@@ -32,15 +32,14 @@ type Bytes = Uint8Array<ArrayBuffer>;
 const MODULUS_LENGTHS: readonly unknown[] = [undefined, 2048, 3072, 4096];
 
 function checkBytes(value: unknown, name: string): Bytes {
-  if (!(value instanceof Uint8Array)) fail('INVALID_ARGUMENT', `"${name}" must be a Uint8Array`);
+  if (!(value instanceof Uint8Array)) mustBe(name, 'a Uint8Array');
   return value as Bytes;
 }
 
 function resolveStorage(options: WebCryptoKeyStoreOptions): WebCryptoKeyStorage {
   const { storage, databaseName = 'devicebind', indexedDB } = options;
-  if (typeof databaseName !== 'string' || databaseName === '') {
-    fail('INVALID_ARGUMENT', '"options.databaseName" must be a non-empty string');
-  }
+  if (typeof databaseName !== 'string' || databaseName === '')
+    mustBe('options.databaseName', 'a non-empty string');
   if (storage === 'memory') return memoryStorage();
   if (storage === undefined || storage === 'indexeddb') {
     // `in` does not touch the getter, which throws in sandboxed frames; that failure, like
@@ -56,10 +55,7 @@ function resolveStorage(options: WebCryptoKeyStoreOptions): WebCryptoKeyStorage 
     custom === null ||
     methods.some((m) => typeof custom[m] !== 'function')
   ) {
-    fail(
-      'INVALID_ARGUMENT',
-      '"options.storage" must be "indexeddb", "memory" or a WebCryptoKeyStorage',
-    );
+    mustBe('options.storage', '"indexeddb", "memory" or a WebCryptoKeyStorage');
   }
   return storage as WebCryptoKeyStorage;
 }
@@ -99,13 +95,11 @@ export class WebCryptoKeyStore implements KeyStore {
   #capabilities: Promise<KeyStoreCapabilities> | undefined;
 
   constructor(options: WebCryptoKeyStoreOptions = {}) {
-    if (typeof options !== 'object' || options === null)
-      fail('INVALID_ARGUMENT', '"options" must be an object');
-    const subtle = (options.crypto ?? globalThis.crypto)?.subtle;
+    const subtle = (objectArg(options).crypto ?? globalThis.crypto)?.subtle;
     if (subtle === undefined) {
       fail(
         'CRYPTO_UNAVAILABLE',
-        'WebCrypto (crypto.subtle) is not available: browsers only offer it on HTTPS pages and localhost',
+        'no WebCrypto (crypto.subtle) here: browsers offer it only on HTTPS pages and localhost',
       );
     }
     this.#subtle = subtle;
@@ -135,9 +129,8 @@ export class WebCryptoKeyStore implements KeyStore {
   async generateKey(alias: string, spec: KeySpec): Promise<KeyInfo> {
     checkAlias(alias);
     checkKeySpec(spec, await this.capabilities());
-    if (!MODULUS_LENGTHS.includes(spec.modulusLength)) {
-      fail('INVALID_ARGUMENT', '"spec.modulusLength" must be 2048, 3072 or 4096');
-    }
+    if (!MODULUS_LENGTHS.includes(spec.modulusLength))
+      mustBe('spec.modulusLength', '2048, 3072 or 4096');
     let pending = this.#generating.get(alias);
     if (pending === undefined) {
       pending = (async () => {
@@ -168,15 +161,14 @@ export class WebCryptoKeyStore implements KeyStore {
     const bytes = checkBytes(data, 'data');
     const { record } = await this.#use(alias, 'sign');
     const entry = signingAlgorithm(record.algorithm);
-    const signature = await wrapErrors(
-      'KEYSTORE_ERROR',
-      `signing with the key "${alias}" failed`,
-      () => this.#subtle.sign(entry.signParams, record.privateKey, bytes),
+    const signature = new Uint8Array(
+      await wrapErrors('KEYSTORE_ERROR', `signing with the key "${alias}" failed`, () =>
+        this.#subtle.sign(entry.signParams, record.privateKey, bytes),
+      ),
     );
-    if (signature.byteLength !== entry.signatureLength) {
-      fail('KEYSTORE_ERROR', `signing with the key "${alias}" returned a malformed signature`);
-    }
-    return new Uint8Array(signature);
+    if (signature.length !== entry.signatureLength)
+      fail('KEYSTORE_ERROR', `signing with the key "${alias}" gave a malformed signature`);
+    return signature;
   }
 
   /**
@@ -187,18 +179,22 @@ export class WebCryptoKeyStore implements KeyStore {
     checkAlias(alias);
     const { record } = await this.#use(alias, 'agree');
     try {
-      const peer = parsePublicJwk(peerPublicKey, '"peerPublicKey"');
-      if (peer.kty !== 'EC') fail('INVALID_ARGUMENT', '"peerPublicKey" is not an EC key');
-      const ecdh = { name: 'ECDH', namedCurve: 'P-256' };
+      const peer = parsePublicJwk(peerPublicKey);
+      if (peer.kty !== 'EC') mustBe('peerPublicKey', 'an EC key');
       // Import checks the point is on the curve; some implementations only check it in
       // deriveBits. Either way a bad point ends here (the stored key was checked on load).
-      const jwk = { kty: 'EC', crv: 'P-256', x: peer.x, y: peer.y };
-      const peerKey = await this.#subtle.importKey('jwk', jwk, ecdh, true, []);
+      const peerKey = await this.#subtle.importKey(
+        'jwk',
+        { kty: 'EC', crv: 'P-256', x: peer.x, y: peer.y },
+        { name: 'ECDH', namedCurve: 'P-256' },
+        true,
+        [],
+      );
       return new Uint8Array(
         await this.#subtle.deriveBits({ name: 'ECDH', public: peerKey }, record.privateKey, 256),
       );
     } catch (err) {
-      return fail('INVALID_ARGUMENT', '"peerPublicKey" must be a valid P-256 public key', err);
+      return mustBe('peerPublicKey', 'a valid P-256 public key', err);
     }
   }
 
@@ -224,14 +220,14 @@ export class WebCryptoKeyStore implements KeyStore {
   async deleteKey(alias: string): Promise<void> {
     checkAlias(alias);
     this.#loaded.delete(alias);
-    await wrapErrors('KEYSTORE_ERROR', `the key "${alias}" could not be deleted`, () =>
+    await wrapErrors('KEYSTORE_ERROR', `deleting the key "${alias}" failed`, () =>
       this.#storage.delete(alias),
     );
   }
 
   /** @throws `KEY_UNAVAILABLE`, `KEYSTORE_ERROR` */
   async listAliases(): Promise<string[]> {
-    const aliases = await wrapErrors('KEYSTORE_ERROR', 'the stored keys could not be listed', () =>
+    const aliases = await wrapErrors('KEYSTORE_ERROR', 'listing the stored keys failed', () =>
       this.#storage.list(),
     );
     return [...aliases];
@@ -243,7 +239,7 @@ export class WebCryptoKeyStore implements KeyStore {
     const kind = KEY_KINDS[spec.algorithm];
     const record = await wrapErrors(
       'KEYSTORE_ERROR',
-      `could not generate a ${spec.algorithm} key`,
+      `generating a ${spec.algorithm} key failed`,
       async () => {
         const pair = (await this.#subtle.generateKey(kind.generateParams(spec), false, [
           kind.usage,
@@ -260,10 +256,8 @@ export class WebCryptoKeyStore implements KeyStore {
         return fresh;
       },
     );
-    const stored = await wrapErrors(
-      'KEYSTORE_ERROR',
-      `could not store the new key "${alias}"`,
-      () => this.#storage.putIfAbsent(alias, record),
+    const stored = await wrapErrors('KEYSTORE_ERROR', `storing the key "${alias}" failed`, () =>
+      this.#storage.putIfAbsent(alias, record),
     );
     // Another tab may have stored its key first: that one wins, and it is checked like any read.
     const loaded = loadRecord(stored, alias);
@@ -276,7 +270,7 @@ export class WebCryptoKeyStore implements KeyStore {
     if (cached !== undefined) return cached;
     const value = await wrapErrors(
       'KEY_UNAVAILABLE',
-      `the key "${alias}" could not be read from storage; try again, or delete it (DeviceBinding.unbind) and send a new handshake`,
+      `reading the key "${alias}" failed; try again, or call unbind() and sign in again`,
       () => this.#storage.get(alias),
     );
     if (value === undefined) return undefined;
@@ -287,8 +281,7 @@ export class WebCryptoKeyStore implements KeyStore {
 
   async #use(alias: string, operation: LoadedKey['kind']['operation']): Promise<LoadedKey> {
     const key = await this.#load(alias);
-    if (key === undefined)
-      return fail('KEY_NOT_FOUND', `no key under alias "${alias}"; generate it first`);
+    if (key === undefined) return fail('KEY_NOT_FOUND', `no key "${alias}"; generate it first`);
     if (key.kind.operation !== operation) {
       fail(
         'UNSUPPORTED_ALGORITHM',

@@ -1,0 +1,81 @@
+// UTF-8 and base64 in plain JavaScript, for runtimes without TextEncoder, TextDecoder, atob
+// or btoa (React Native's Hermes). The pure-JS backend installs them for the core on import.
+
+import { binaryString } from '../core/bytes.js';
+import type { RuntimeFallbacks } from '../core/runtime-fallbacks.js';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const SEXTETS = new Uint8Array(128);
+for (let i = 0; i < 64; i++) SEXTETS[ALPHABET.charCodeAt(i)] = i;
+
+/** @internal The plain-JS stand-ins the core uses where the runtime lacks the native ones. */
+export const pureJsCodecs: Omit<RuntimeFallbacks, 'parseHttpUrl'> = {
+  utf8Encode(text) {
+    // encodeURIComponent refuses lone surrogates, which TextEncoder replaces with U+FFFD.
+    const wellFormed = text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g, (c) =>
+      c.length === 2 ? c : '\uFFFD',
+    );
+    const binary = unescape(encodeURIComponent(wellFormed));
+    const out = new Uint8Array(binary.length);
+    for (let i = 0; i < out.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  },
+  utf8Decode(bytes) {
+    // decodeURIComponent refuses what strict UTF-8 does: bad sequences, overlong forms,
+    // surrogates and code points above U+10FFFF.
+    try {
+      return decodeURIComponent(escape(binaryString(bytes)));
+    } catch {
+      return undefined;
+    }
+  },
+  atob(base64) {
+    const end = base64.endsWith('==')
+      ? base64.length - 2
+      : base64.endsWith('=')
+        ? base64.length - 1
+        : base64.length;
+    let out = '';
+    let i = 0;
+    for (; i + 4 <= end; i += 4) {
+      const n =
+        (SEXTETS[base64.charCodeAt(i)]! << 18) |
+        (SEXTETS[base64.charCodeAt(i + 1)]! << 12) |
+        (SEXTETS[base64.charCodeAt(i + 2)]! << 6) |
+        SEXTETS[base64.charCodeAt(i + 3)]!;
+      out += String.fromCharCode(n >> 16, (n >> 8) & 255, n & 255);
+    }
+    const rest = end - i;
+    if (rest >= 2) {
+      const n =
+        (SEXTETS[base64.charCodeAt(i)]! << 18) |
+        (SEXTETS[base64.charCodeAt(i + 1)]! << 12) |
+        (rest === 3 ? SEXTETS[base64.charCodeAt(i + 2)]! << 6 : 0);
+      out +=
+        rest === 3 ? String.fromCharCode(n >> 16, (n >> 8) & 255) : String.fromCharCode(n >> 16);
+    }
+    return out;
+  },
+  btoa(binary) {
+    let out = '';
+    let i = 0;
+    for (; i + 2 < binary.length; i += 3) {
+      const n =
+        (binary.charCodeAt(i) << 16) | (binary.charCodeAt(i + 1) << 8) | binary.charCodeAt(i + 2);
+      out +=
+        ALPHABET[n >> 18]! +
+        ALPHABET[(n >> 12) & 63]! +
+        ALPHABET[(n >> 6) & 63]! +
+        ALPHABET[n & 63]!;
+    }
+    const rest = binary.length - i;
+    if (rest > 0) {
+      const n = (binary.charCodeAt(i) << 16) | (rest === 2 ? binary.charCodeAt(i + 1) << 8 : 0);
+      out +=
+        ALPHABET[n >> 18]! +
+        ALPHABET[(n >> 12) & 63]! +
+        (rest === 2 ? `${ALPHABET[(n >> 6) & 63]!}=` : '==');
+    }
+    return out;
+  },
+};
