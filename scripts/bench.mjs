@@ -3,7 +3,8 @@
 // group's cases side by side in interleaved rounds and prints ops/s and ratios.
 //
 //   node scripts/bench.mjs [name ...]      only bench/<name>.ts
-//   BENCH_ROUNDS=10 BENCH_SLICE_MS=150     rounds per group, time per case per round
+//   BENCH_ROUNDS=10 BENCH_SLICE_MS=150     rounds per group, least time per case per round
+//                                          (longer where the slowest case needs it for 10 ops)
 
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -14,6 +15,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = join(root, 'bench');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 150);
+const MIN_OPS_PER_SLICE = 10;
+const MAX_SLICE_MS = 1000;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 300);
 
 const wanted = process.argv.slice(2);
@@ -89,12 +92,17 @@ async function measure(run, ms) {
 async function runGroup(group) {
   const cases = group.cases;
   const samples = new Map(cases.map((c) => [c.name, []]));
-  for (const c of cases) await measure(c.run, WARMUP_MS / cases.length);
+  let slowestOps = Number.POSITIVE_INFINITY;
+  for (const c of cases) slowestOps = Math.min(slowestOps, await measure(c.run, WARMUP_MS / cases.length));
+  // A slice must hold enough operations of the slowest case (16 MiB envelopes take ~50 ms)
+  // that one GC pause or scheduling hiccup does not decide its sample.
+  const sliceMs = Math.min(Math.max(SLICE_MS, (MIN_OPS_PER_SLICE * 1000) / slowestOps), MAX_SLICE_MS);
+  group.sliceMs = sliceMs;
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order each round so no case always runs right after the same one.
     for (let i = 0; i < cases.length; i++) {
       const c = cases[(i + round) % cases.length];
-      samples.get(c.name).push(await measure(c.run, SLICE_MS));
+      samples.get(c.name).push(await measure(c.run, sliceMs));
     }
   }
   const results = new Map(
@@ -104,7 +112,7 @@ async function runGroup(group) {
   if (base === undefined)
     throw new Error(`group "${group.name}": baseline "${group.baseline}" is not one of its cases`);
   const width = Math.max(...cases.map((c) => c.name.length), 10);
-  console.log(`\n## ${group.name}\n`);
+  console.log(`\n## ${group.name} (${Math.round(group.sliceMs)} ms slices)\n`);
   console.log(
     `${'case'.padEnd(width)}  ${'ops/s'.padStart(10)}  ${'spread'.padStart(7)}  ${'ratio'.padStart(6)}${group.bytesPerOp ? `  ${'MB/s'.padStart(8)}` : ''}`,
   );
