@@ -93,10 +93,14 @@ async function runGroup(group) {
   const cases = group.cases;
   const samples = new Map(cases.map((c) => [c.name, []]));
   let slowestOps = Number.POSITIVE_INFINITY;
-  for (const c of cases) slowestOps = Math.min(slowestOps, await measure(c.run, WARMUP_MS / cases.length));
+  for (const c of cases)
+    slowestOps = Math.min(slowestOps, await measure(c.run, WARMUP_MS / cases.length));
   // A slice must hold enough operations of the slowest case (16 MiB envelopes take ~50 ms)
   // that one GC pause or scheduling hiccup does not decide its sample.
-  const sliceMs = Math.min(Math.max(SLICE_MS, (MIN_OPS_PER_SLICE * 1000) / slowestOps), MAX_SLICE_MS);
+  const sliceMs = Math.min(
+    Math.max(SLICE_MS, (MIN_OPS_PER_SLICE * 1000) / slowestOps),
+    MAX_SLICE_MS,
+  );
   group.sliceMs = sliceMs;
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order each round so no case always runs right after the same one.
