@@ -2,10 +2,9 @@
 // imported and hashed once, not on every request.
 
 import type { SigningAlgorithmEntry } from '../core/algorithms.js';
-import { encodeBase64url } from '../core/base64url.js';
+import { resolveCryptoBackend } from '../core/crypto-backend.js';
 import { fail } from '../core/errors.js';
-import type { PublicJwk } from '../core/jwk.js';
-import { utf8Encode } from '../core/utf8.js';
+import { jwkThumbprint, minimalPublicJwk, type PublicJwk } from '../core/jwk.js';
 import { LruMap } from './lru-map.js';
 
 /** @internal A public key ready for `crypto.subtle.verify`, with its thumbprint. */
@@ -36,22 +35,16 @@ export function subtleCrypto(): SubtleCrypto {
 
 async function importVerificationKey(
   jwk: PublicJwk,
-  canonicalKey: string,
   algorithm: SigningAlgorithmEntry,
 ): Promise<VerificationKey> {
   const subtle = subtleCrypto();
-  const keyData: JsonWebKey =
-    jwk.kty === 'EC'
-      ? { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y }
-      : jwk.kty === 'OKP'
-        ? { kty: 'OKP', crv: jwk.crv, x: jwk.x }
-        : fail('UNSUPPORTED_ALGORITHM', 'RSA keys are not used for signing');
+  if (jwk.kty === 'RSA') fail('UNSUPPORTED_ALGORITHM', 'RSA keys are not used for signing');
   // importKey rejects points that are not on the curve.
-  const [key, digest] = await Promise.all([
-    subtle.importKey('jwk', keyData, algorithm.importParams, false, ['verify']),
-    subtle.digest('SHA-256', utf8Encode(canonicalKey) as Uint8Array<ArrayBuffer>),
+  const [key, thumbprint] = await Promise.all([
+    subtle.importKey('jwk', minimalPublicJwk(jwk), algorithm.importParams, false, ['verify']),
+    jwkThumbprint(jwk, resolveCryptoBackend(undefined)),
   ]);
-  return { key, thumbprint: encodeBase64url(new Uint8Array(digest)) };
+  return { key, thumbprint };
 }
 
 /**
@@ -65,7 +58,7 @@ export function verificationKey(
 ): Promise<VerificationKey> {
   const cached = cache.get(canonicalKey);
   if (cached !== undefined) return cached;
-  const pending = importVerificationKey(jwk, canonicalKey, algorithm);
+  const pending = importVerificationKey(jwk, algorithm);
   cache.set(canonicalKey, pending);
   pending.catch(() => {
     if (cache.get(canonicalKey) === pending) cache.delete(canonicalKey);

@@ -3,11 +3,10 @@
 // the signature.
 
 import { compactVerify, importJWK } from 'jose';
-import { encodeBase64url } from '../core/base64url.js';
+import { resolveCryptoBackend } from '../core/crypto-backend.js';
 import { fail } from '../core/errors.js';
 import { RESERVED_HANDSHAKE_CLAIMS } from '../core/handshake.js';
-import { minimalPublicJwk, type PublicJwk } from '../core/jwk.js';
-import { utf8Encode } from '../core/utf8.js';
+import { jwkThumbprint, minimalPublicJwk, type PublicJwk } from '../core/jwk.js';
 import { decodeJsonObject, splitCompactJws } from './compact-jws.js';
 import { checkExpectedNonce, type ExpectedNonce, isNonceAccepted } from './expected-nonce.js';
 import {
@@ -17,7 +16,6 @@ import {
 } from './handshake-keys.js';
 import { parseProtectedHeader } from './protected-header.js';
 import { checkIssuedAt, currentSeconds, secondsOption } from './time-window.js';
-import { subtleCrypto } from './verification-keys.js';
 
 /**
  * Options for {@link verifyHandshake}.
@@ -179,11 +177,7 @@ export async function verifyHandshake(
     fail('INVALID_HANDSHAKE', 'the handshake "sub" must be a non-empty string');
   }
 
-  const digest = await subtleCrypto().digest(
-    'SHA-256',
-    utf8Encode(header.canonicalKey) as Uint8Array<ArrayBuffer>,
-  );
-  const deviceId = encodeBase64url(new Uint8Array(digest));
+  const deviceId = await jwkThumbprint(header.jwk, resolveCryptoBackend(undefined));
   if (deviceIdClaim !== deviceId) {
     fail(
       'INVALID_HANDSHAKE',

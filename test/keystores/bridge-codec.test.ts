@@ -14,6 +14,7 @@ import {
   ecJwkFromSpki,
   P256_SPKI_PREFIX,
   peerPointFromJwk,
+  RSA_ALGORITHM_IDENTIFIER,
   rsaJwkFromSpki,
 } from '../../src/keystores/bridge/public-keys.js';
 import { derToJoseSignature } from '../../src/keystores/bridge/signature.js';
@@ -206,26 +207,9 @@ describe('SubjectPublicKeyInfo from native code', () => {
 
   it('refuses an RSA key with an even exponent', async () => {
     const n = decodeBase64url(rsaJwkFromSpki(await rsaSpki(2048), 'key').n);
-    const rsaId = Uint8Array.of(
-      0x30,
-      0x0d,
-      0x06,
-      0x09,
-      0x2a,
-      0x86,
-      0x48,
-      0x86,
-      0xf7,
-      0x0d,
-      0x01,
-      0x01,
-      0x01,
-      0x05,
-      0x00,
-    );
     const modulus = BigInt(`0x${Array.from(n, (b) => b.toString(16).padStart(2, '0')).join('')}`);
     const spki = derSequence(
-      rsaId,
+      RSA_ALGORITHM_IDENTIFIER,
       derBitString(derSequence(derInteger(modulus), derInteger(65538))),
     );
     expect(codeOf(() => rsaJwkFromSpki(spki, 'key'))).toBe('KEYSTORE_ERROR');
