@@ -96,7 +96,7 @@ export const KEY_MANAGEMENT_ALGORITHMS: Readonly<
 };
 
 /** @internal */
-export const CONTENT_ENCRYPTION_ALGORITHMS: Readonly<
+const CONTENT_ENCRYPTION_ALGORITHMS: Readonly<
   Record<ContentEncryptionAlgorithm, ContentEncryptionEntry>
 > = {
   A128GCM: { enc: 'A128GCM', keyLength: 16 },

@@ -28,11 +28,6 @@ export function uint32BE(value: number): Uint8Array {
   return out;
 }
 
-/** Whether `value` is a Uint8Array (Buffers included). */
-export function isBytes(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array;
-}
-
 /** Overwrites a buffer holding secret bytes once it is no longer needed. */
 export function wipe(bytes: Uint8Array | undefined): void {
   bytes?.fill(0);

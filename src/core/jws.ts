@@ -10,7 +10,7 @@ import { utf8Encode } from './utf8.js';
 export type Signer = (data: Uint8Array) => Promise<Uint8Array>;
 
 /** @internal Encodes a JSON value as base64url(UTF-8(JSON)). */
-export function encodeJsonSegment(value: unknown): string {
+function encodeJsonSegment(value: unknown): string {
   return encodeBase64url(utf8Encode(JSON.stringify(value)));
 }
 

@@ -13,7 +13,7 @@ import { resolveHeader } from './resolve-header.js';
 import type { EnvelopeKey, FlattenedJwe, OpenEnvelopeOptions } from './types.js';
 
 /** @internal `options.aad` as bytes, or undefined when absent or empty (as `jose` treats it). */
-export function aadBytes(aad: unknown, what: string): Uint8Array | undefined {
+function aadBytes(aad: unknown, what: string): Uint8Array | undefined {
   if (aad === undefined) return undefined;
   const bytes = typeof aad === 'string' ? utf8Encode(aad) : aad;
   if (!(bytes instanceof Uint8Array)) {

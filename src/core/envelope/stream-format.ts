@@ -7,7 +7,7 @@ import { utf8Encode } from '../utf8.js';
 import { malformed } from './failure.js';
 
 /** Bytes 0–3 of every stream: "dbs" and format version 1. */
-export const STREAM_MAGIC: readonly number[] = [0x64, 0x62, 0x73, 0x01];
+const STREAM_MAGIC: readonly number[] = [0x64, 0x62, 0x73, 0x01];
 const MAGIC = 0x64627301;
 /** Length of the fixed part of the header, before the key envelope. */
 export const STREAM_PREFIX_LENGTH = 49;

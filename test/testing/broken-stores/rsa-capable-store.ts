@@ -3,7 +3,6 @@
 // it, and the RSA breakages wrap it.
 
 import { encryptionJwkAlg } from '../../../src/core/algorithms.js';
-import { isBytes } from '../../../src/core/bytes.js';
 import { DeviceBindingError, fail } from '../../../src/core/errors.js';
 import type { RsaPublicJwk } from '../../../src/core/jwk.js';
 import { checkAlias, checkKeySpec } from '../../../src/keystores/alias.js';
@@ -120,7 +119,8 @@ export class RsaCapableStore extends DelegatingStore {
     checkAlias(alias);
     const pending = this.rsaKeys.get(alias);
     if (pending === undefined) return this.inner.decrypt(alias, ciphertext);
-    if (!isBytes(ciphertext)) fail('INVALID_ARGUMENT', '"ciphertext" must be a Uint8Array');
+    if (!(ciphertext instanceof Uint8Array))
+      fail('INVALID_ARGUMENT', '"ciphertext" must be a Uint8Array');
     const key = await pending;
     const hashes = this.decryptionHashes(key.info.algorithm as RsaAlgorithm);
     let lastError: unknown;

@@ -3,7 +3,7 @@
 
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, isBytes } from '../../../src/core/bytes.js';
+import { concatBytes } from '../../../src/core/bytes.js';
 import { DelegatingStore } from './delegating-store.js';
 
 /** Returns ES256 signatures in ASN.1 DER, as Android Keystore and iOS do natively. */
@@ -27,7 +27,10 @@ export class AppendedByteSignStore extends DelegatingStore {
   }
 
   override sign(alias: string, data: Uint8Array): Promise<Uint8Array> {
-    return this.inner.sign(alias, isBytes(data) ? concatBytes(data, Uint8Array.of(0)) : data);
+    return this.inner.sign(
+      alias,
+      data instanceof Uint8Array ? concatBytes(data, Uint8Array.of(0)) : data,
+    );
   }
 }
 
@@ -38,7 +41,7 @@ export class DigestSignStore extends DelegatingStore {
   }
 
   override sign(alias: string, data: Uint8Array): Promise<Uint8Array> {
-    return this.inner.sign(alias, isBytes(data) ? sha256(data) : data);
+    return this.inner.sign(alias, data instanceof Uint8Array ? sha256(data) : data);
   }
 }
 
@@ -49,7 +52,7 @@ export class WholeBufferSignStore extends DelegatingStore {
   }
 
   override sign(alias: string, data: Uint8Array): Promise<Uint8Array> {
-    return this.inner.sign(alias, isBytes(data) ? new Uint8Array(data.buffer) : data);
+    return this.inner.sign(alias, data instanceof Uint8Array ? new Uint8Array(data.buffer) : data);
   }
 }
 
@@ -60,7 +63,7 @@ export class PrefixSignStore extends DelegatingStore {
   }
 
   override sign(alias: string, data: Uint8Array): Promise<Uint8Array> {
-    return this.inner.sign(alias, isBytes(data) ? data.subarray(0, 65536) : data);
+    return this.inner.sign(alias, data instanceof Uint8Array ? data.subarray(0, 65536) : data);
   }
 }
 
