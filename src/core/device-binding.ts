@@ -17,12 +17,7 @@ import {
 } from './algorithms.js';
 import { type CreateFetchOptions, createBoundFetch } from './bound-fetch.js';
 import { type CryptoBackend, resolveCryptoBackend } from './crypto-backend.js';
-import {
-  AccessTokenHasher,
-  buildProofParts,
-  type RequestProofHeaders,
-  type SignRequestOptions,
-} from './dpop-proof.js';
+import { ProofBuilder, type RequestProofHeaders, type SignRequestOptions } from './dpop-proof.js';
 import {
   type EnvelopeKey,
   type FlattenedJwe,
@@ -32,7 +27,7 @@ import {
   sealWithKey,
   unsealWithKey,
 } from './envelope/index.js';
-import { DeviceBindingError, fail, mustBe, objectArg, wrapErrors } from './errors.js';
+import { asDeviceBindingError, DeviceBindingError, fail, mustBe, objectArg } from './errors.js';
 import { buildHandshakePayload, type CreateHandshakeOptions, type Handshake } from './handshake.js';
 import { jwkThumbprint, minimalPublicJwk, type PublicJwk, parsePublicJwk } from './jwk.js';
 import { encodeProtectedHeader, signCompactJws } from './jws.js';
@@ -118,7 +113,7 @@ export class DeviceBinding {
   readonly #options: DeviceBindingOptions;
   readonly #signingAlias: string;
   readonly #encryptionAlias: string;
-  readonly #tokenHasher = new AccessTokenHasher();
+  readonly #proofs: ProofBuilder;
   #loaded: LoadedKeys | undefined;
   #loading: Promise<LoadedKeys> | undefined;
 
@@ -135,6 +130,7 @@ export class DeviceBinding {
     this.namespace = namespace;
     this.#options = options;
     this.#crypto = resolveCryptoBackend(options.crypto);
+    this.#proofs = new ProofBuilder(this.#crypto);
     this.#clock = clock ?? Date.now;
     this.#signingAlias = `${namespace}.signing`;
     this.#encryptionAlias = `${namespace}.encryption`;
@@ -217,12 +213,7 @@ export class DeviceBinding {
    */
   async signRequest(options: SignRequestOptions): Promise<RequestProofHeaders> {
     const keys = this.#loaded ?? (await this.#load({}, false));
-    const { payload, contentDigest } = await buildProofParts(
-      options,
-      this.#now(),
-      this.#crypto,
-      this.#tokenHasher,
-    );
+    const { payload, contentDigest } = await this.#proofs.build(options, this.#now());
     const proof = await signCompactJws(keys.proofHeader, payload, keys.algorithm, (data) =>
       this.#sign(data),
     );
@@ -367,17 +358,16 @@ export class DeviceBinding {
   async #sign(data: Uint8Array): Promise<Uint8Array> {
     const prompt = this.#options.prompts?.sign;
     try {
-      return await this.#call(() =>
-        this.keyStore.sign(this.#signingAlias, data, prompt === undefined ? undefined : { prompt }),
+      return await this.keyStore.sign(
+        this.#signingAlias,
+        data,
+        prompt === undefined ? undefined : { prompt },
       );
     } catch (err) {
-      if (
-        err instanceof DeviceBindingError &&
-        (err.code === 'KEY_INVALIDATED' || err.code === 'KEY_NOT_FOUND')
-      ) {
+      const error = this.#storeError(err);
+      if (error.code === 'KEY_INVALIDATED' || error.code === 'KEY_NOT_FOUND')
         this.#loaded = undefined;
-      }
-      throw err;
+      throw error;
     }
   }
 
@@ -471,8 +461,20 @@ export class DeviceBinding {
   }
 
   // Adapters should only throw DeviceBindingErrors, but the core does not rely on it.
-  #call<T>(operation: () => Promise<T>): Promise<T> {
-    return wrapErrors('KEYSTORE_ERROR', `the key store "${this.keyStore.name}" failed`, operation);
+  async #call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (err) {
+      throw this.#storeError(err);
+    }
+  }
+
+  #storeError(err: unknown): DeviceBindingError {
+    return asDeviceBindingError(
+      err,
+      'KEYSTORE_ERROR',
+      `the key store "${this.keyStore.name}" failed`,
+    );
   }
 }
 

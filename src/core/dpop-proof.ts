@@ -36,49 +36,67 @@ export interface ProofParts {
   contentDigest?: string;
 }
 
-/** @internal Caches the `ath` of the last access token, which is usually sent many times. */
-export class AccessTokenHasher {
-  #token: string | undefined;
-  #hash: string | undefined;
+const NONCE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 9449 §8.1: NQCHAR
+const JTI_BYTES = 16;
+// Proof ids are public, so they can come from one CSPRNG call per batch: on Node a call
+// costs about as much as the rest of a proof's JavaScript.
+const JTI_BATCH = 64 * JTI_BYTES;
 
-  async hash(token: string, crypto: CryptoBackend): Promise<string> {
+/**
+ * @internal Builds request proof payloads for one binding. Keeps the `ath` of the last
+ * access token (usually sent many times) and a batch of random bytes for proof ids.
+ */
+export class ProofBuilder {
+  readonly #crypto: CryptoBackend;
+  #token: string | undefined;
+  #tokenHash: string | undefined;
+  #jtiBatch: Uint8Array = new Uint8Array(0);
+  #jtiOffset = 0;
+
+  constructor(crypto: CryptoBackend) {
+    this.#crypto = crypto;
+  }
+
+  /** Builds the proof payload for a request. @throws `INVALID_ARGUMENT` */
+  async build(options: SignRequestOptions, issuedAt: number): Promise<ProofParts> {
+    const { method, url, body, accessToken, nonce } = objectArg(options);
+    const payload: Record<string, string | number> = {
+      jti: this.#nextJti(),
+      htm: normalizeMethod(method),
+      htu: htuOf(url, '"options.url"'),
+      iat: issuedAt,
+    };
+    if (accessToken !== undefined) {
+      if (typeof accessToken !== 'string' || accessToken.length === 0)
+        mustBe('options.accessToken', 'a non-empty string');
+      payload.ath = await this.#accessTokenHash(accessToken);
+    }
+    if (nonce !== undefined) {
+      if (typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce))
+        mustBe('options.nonce', 'a DPoP-Nonce value: printable ASCII without " or \\');
+      payload.nonce = nonce;
+    }
+    if (body === undefined) return { payload };
+    const digest = await contentDigest(bodyBytes(body, '"options.body"'), this.#crypto);
+    payload.content_digest = digest;
+    return { payload, contentDigest: digest };
+  }
+
+  #nextJti(): string {
+    if (this.#jtiOffset === this.#jtiBatch.length) {
+      this.#jtiBatch = this.#crypto.randomBytes(JTI_BATCH);
+      this.#jtiOffset = 0;
+    }
+    const start = this.#jtiOffset;
+    this.#jtiOffset += JTI_BYTES;
+    return encodeBase64url(this.#jtiBatch.subarray(start, this.#jtiOffset));
+  }
+
+  async #accessTokenHash(token: string): Promise<string> {
     if (token !== this.#token) {
-      // RFC 9449 §4.2: base64url of the SHA-256 of the ASCII encoding of the token.
-      this.#hash = encodeBase64url(await crypto.sha256(utf8Encode(token)));
+      this.#tokenHash = encodeBase64url(await this.#crypto.sha256(utf8Encode(token)));
       this.#token = token;
     }
-    return this.#hash!;
+    return this.#tokenHash!;
   }
-}
-
-const NONCE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 9449 §8.1: NQCHAR
-
-/** @internal Builds the proof payload for a request. @throws `INVALID_ARGUMENT` */
-export async function buildProofParts(
-  options: SignRequestOptions,
-  issuedAt: number,
-  crypto: CryptoBackend,
-  tokenHasher: AccessTokenHasher,
-): Promise<ProofParts> {
-  const { method, url, body, accessToken, nonce } = objectArg(options);
-  const payload: Record<string, string | number> = {
-    jti: encodeBase64url(crypto.randomBytes(16)),
-    htm: normalizeMethod(method),
-    htu: htuOf(url, '"options.url"'),
-    iat: issuedAt,
-  };
-  if (accessToken !== undefined) {
-    if (typeof accessToken !== 'string' || accessToken.length === 0)
-      mustBe('options.accessToken', 'a non-empty string');
-    payload.ath = await tokenHasher.hash(accessToken, crypto);
-  }
-  if (nonce !== undefined) {
-    if (typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce))
-      mustBe('options.nonce', 'a DPoP-Nonce value: printable ASCII without " or \\');
-    payload.nonce = nonce;
-  }
-  if (body === undefined) return { payload };
-  const digest = await contentDigest(bodyBytes(body, '"options.body"'), crypto);
-  payload.content_digest = digest;
-  return { payload, contentDigest: digest };
 }

@@ -118,9 +118,20 @@ export function objectArg<T>(value: T, name = 'options'): T & object {
 }
 
 /**
- * @internal Runs `operation`; anything other than a DeviceBindingError it throws becomes one
- * with `code` and `message` (the original kept as `cause`).
+ * @internal `err` itself when it is a DeviceBindingError, else one with `code` and `message`
+ * that keeps `err` as its `cause`.
  */
+export function asDeviceBindingError(
+  err: unknown,
+  code: DeviceBindingErrorCode,
+  message: string,
+): DeviceBindingError {
+  return err instanceof DeviceBindingError
+    ? err
+    : new DeviceBindingError(code, message, { cause: err });
+}
+
+/** @internal Runs `operation`; what it throws is rethrown through {@link asDeviceBindingError}. */
 export async function wrapErrors<T>(
   code: DeviceBindingErrorCode,
   message: string,
@@ -129,7 +140,6 @@ export async function wrapErrors<T>(
   try {
     return await operation();
   } catch (err) {
-    if (err instanceof DeviceBindingError) throw err;
-    throw new DeviceBindingError(code, message, { cause: err });
+    throw asDeviceBindingError(err, code, message);
   }
 }

@@ -320,14 +320,16 @@ describe('signRequest', () => {
     expect(payload.iat).toBe(1_700_000_000);
   });
 
-  it('uses a fresh jti for every proof', async () => {
+  it('uses a fresh 128-bit jti for every proof, across random-byte batches', async () => {
     const binding = newBinding();
     await binding.ensureKeys();
+    // Ids come from batches of 64: 200 proofs span four batches.
     const proofs = await Promise.all(
       Array.from({ length: 200 }, () => binding.signRequest({ method: 'GET', url: URL_ })),
     );
-    const jtis = await Promise.all(proofs.map(async (p) => verifyEmbeddedJws(p.DPoP).payload.jti));
+    const jtis = proofs.map((p) => verifyEmbeddedJws(p.DPoP).payload.jti);
     expect(new Set(jtis).size).toBe(200);
+    for (const jti of jtis) expect(jti).toMatch(/^[A-Za-z0-9_-]{21}[AQgw]$/);
   });
 
   it('signs with EdDSA when asked', async () => {

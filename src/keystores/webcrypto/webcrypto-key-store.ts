@@ -159,13 +159,21 @@ export class WebCryptoKeyStore implements KeyStore {
   async sign(alias: string, data: Uint8Array): Promise<Uint8Array> {
     checkAlias(alias);
     const bytes = checkBytes(data, 'data');
-    const { record } = await this.#use(alias, 'sign');
-    const entry = signingAlgorithm(record.algorithm);
-    const signature = new Uint8Array(
-      await wrapErrors('KEYSTORE_ERROR', `signing with the key "${alias}" failed`, () =>
-        this.#subtle.sign(entry.signParams, record.privateKey, bytes),
-      ),
+    // Awaits storage only when the key is not in memory yet: this is the per-request path.
+    const { record } = checkedUse(
+      alias,
+      this.#loaded.get(alias) ?? (await this.#load(alias)),
+      'sign',
     );
+    const entry = signingAlgorithm(record.algorithm);
+    let signature: Uint8Array;
+    try {
+      signature = new Uint8Array(
+        await this.#subtle.sign(entry.signParams, record.privateKey, bytes),
+      );
+    } catch (err) {
+      return fail('KEYSTORE_ERROR', `signing with the key "${alias}" failed`, err);
+    }
     if (signature.length !== entry.signatureLength)
       fail('KEYSTORE_ERROR', `signing with the key "${alias}" gave a malformed signature`);
     return signature;
@@ -279,15 +287,20 @@ export class WebCryptoKeyStore implements KeyStore {
     return loaded;
   }
 
-  async #use(alias: string, operation: LoadedKey['kind']['operation']): Promise<LoadedKey> {
-    const key = await this.#load(alias);
-    if (key === undefined) return fail('KEY_NOT_FOUND', `no key "${alias}"; generate it first`);
-    if (key.kind.operation !== operation) {
-      fail(
-        'UNSUPPORTED_ALGORITHM',
-        `the key "${alias}" is a ${key.record.algorithm} key and cannot ${operation}`,
-      );
-    }
-    return key;
+  async #use(alias: string, operation: KeyOperation): Promise<LoadedKey> {
+    return checkedUse(alias, await this.#load(alias), operation);
   }
+}
+
+type KeyOperation = LoadedKey['kind']['operation'];
+
+function checkedUse(alias: string, key: LoadedKey | undefined, operation: KeyOperation): LoadedKey {
+  if (key === undefined) return fail('KEY_NOT_FOUND', `no key "${alias}"; generate it first`);
+  if (key.kind.operation !== operation) {
+    fail(
+      'UNSUPPORTED_ALGORITHM',
+      `the key "${alias}" is a ${key.record.algorithm} key and cannot ${operation}`,
+    );
+  }
+  return key;
 }
