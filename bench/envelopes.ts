@@ -4,8 +4,8 @@
 
 import { compactDecrypt } from 'jose';
 import { webCryptoBackend } from '../src/core/crypto-backend.js';
-import * as envelopeModule from '../src/core/envelope/index.js';
 import type { EnvelopeKey } from '../src/core/envelope/index.js';
+import * as envelopeModule from '../src/core/envelope/index.js';
 import { MemoryKeyStore } from '../src/keystores/memory/index.js';
 import * as webCryptoStoreModule from '../src/keystores/webcrypto/index.js';
 import { sealEnvelope } from '../src/server/seal-envelope.js';
@@ -20,7 +20,8 @@ const RSS_STREAM_BYTES = 1024 * MiB;
 
 function randomBytes(length: number): Uint8Array {
   const out = new Uint8Array(length);
-  for (let i = 0; i < length; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, i + 65536));
+  for (let i = 0; i < length; i += 65536)
+    globalThis.crypto.getRandomValues(out.subarray(i, i + 65536));
   return out;
 }
 
@@ -55,11 +56,17 @@ async function deviceKey(): Promise<{ key: EnvelopeKey; storeName: string }> {
   const crypto = webCryptoBackend();
   if (!isMissingModule(webCryptoStoreModule)) {
     const keyStore = new webCryptoStoreModule.WebCryptoKeyStore({ storage: 'memory' });
-    const info = await keyStore.generateKey('bench.encryption', { purpose: 'encrypt', algorithm: 'ECDH-ES' });
+    const info = await keyStore.generateKey('bench.encryption', {
+      purpose: 'encrypt',
+      algorithm: 'ECDH-ES',
+    });
     return { key: { keyStore, info, crypto }, storeName: 'WebCryptoKeyStore' };
   }
   const keyStore = new MemoryKeyStore();
-  const info = await keyStore.generateKey('bench.encryption', { purpose: 'encrypt', algorithm: 'ECDH-ES' });
+  const info = await keyStore.generateKey('bench.encryption', {
+    purpose: 'encrypt',
+    algorithm: 'ECDH-ES',
+  });
   return { key: { keyStore, info, crypto }, storeName: 'MemoryKeyStore' };
 }
 
@@ -67,7 +74,9 @@ async function deviceKey(): Promise<{ key: EnvelopeKey; storeName: string }> {
  * Seals and opens a 1 GiB stream in one pipeline, sampling RSS: the peak, and RSS after each
  * 256 MiB (flat memory means no growth between the samples). Figures in MiB.
  */
-async function streamRss(key: EnvelopeKey): Promise<{ before: number; peak: number; marks: number[]; seconds: number }> {
+async function streamRss(
+  key: EnvelopeKey,
+): Promise<{ before: number; peak: number; marks: number[]; seconds: number }> {
   const block = randomBytes(CHUNK);
   let produced = 0;
   const source = new ReadableStream<Uint8Array>({
@@ -85,7 +94,9 @@ async function streamRss(key: EnvelopeKey): Promise<{ before: number; peak: numb
   const marks: number[] = [];
   let total = 0;
   const started = performance.now();
-  const reader = envelopeModule.openEnvelopeStreamWithKey(key, sealEnvelopeStream(source, key.info.publicKey)).getReader();
+  const reader = envelopeModule
+    .openEnvelopeStreamWithKey(key, sealEnvelopeStream(source, key.info.publicKey))
+    .getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -94,7 +105,12 @@ async function streamRss(key: EnvelopeKey): Promise<{ before: number; peak: numb
     if (total % (256 * MiB) === 0) marks.push(process.memoryUsage.rss() / MiB);
   }
   if (total !== RSS_STREAM_BYTES) throw new Error(`stream returned ${total} bytes`);
-  return { before: before / MiB, peak: Math.max(peak, process.memoryUsage.rss()) / MiB, marks, seconds: (performance.now() - started) / 1000 };
+  return {
+    before: before / MiB,
+    peak: Math.max(peak, process.memoryUsage.rss()) / MiB,
+    marks,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 export default defineBench(async () => {
@@ -102,17 +118,37 @@ export default defineBench(async () => {
   const plaintext = randomBytes(SIZE);
 
   // Raw baseline: one WebCrypto AES-256-GCM decrypt of the same size.
-  const rawKey = await subtle.importKey('raw', randomBytes(32) as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  const rawKey = await subtle.importKey(
+    'raw',
+    randomBytes(32) as Uint8Array<ArrayBuffer>,
+    'AES-GCM',
+    false,
+    ['encrypt', 'decrypt'],
+  );
   const iv = randomBytes(12) as Uint8Array<ArrayBuffer>;
-  const rawSealed = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv }, rawKey, plaintext as Uint8Array<ArrayBuffer>));
-  const raw: BenchCase = { name: 'raw subtle.decrypt AES-256-GCM', run: () => subtle.decrypt({ name: 'AES-GCM', iv }, rawKey, rawSealed) };
+  const rawSealed = new Uint8Array(
+    await subtle.encrypt({ name: 'AES-GCM', iv }, rawKey, plaintext as Uint8Array<ArrayBuffer>),
+  );
+  const raw: BenchCase = {
+    name: 'raw subtle.decrypt AES-256-GCM',
+    run: () => subtle.decrypt({ name: 'AES-GCM', iv }, rawKey, rawSealed),
+  };
 
   // jose needs the private key itself, which the device's store never gives out: it gets
   // its own key pair and an envelope of the same size.
   const envelope = await sealEnvelope(plaintext, key.info.publicKey);
-  const josePair = (await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits'])) as CryptoKeyPair;
+  const josePair = (await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, [
+    'deriveBits',
+  ])) as CryptoKeyPair;
   const { kty, crv, x, y } = await subtle.exportKey('jwk', josePair.publicKey);
-  const joseEnvelope = await sealEnvelope(plaintext, { kty, crv, x, y, use: 'enc', alg: 'ECDH-ES+A256KW' });
+  const joseEnvelope = await sealEnvelope(plaintext, {
+    kty,
+    crv,
+    x,
+    y,
+    use: 'enc',
+    alg: 'ECDH-ES+A256KW',
+  });
 
   const openName = `openEnvelope (${storeName})`;
   const envelopeCases: BenchCase[] = [
@@ -121,12 +157,23 @@ export default defineBench(async () => {
     { name: 'jose compactDecrypt', run: () => compactDecrypt(joseEnvelope, josePair.privateKey) },
   ];
 
-  const sealedStream = new Uint8Array(await new Response(sealEnvelopeStream(streamOfChunks(chunksOf(plaintext, CHUNK)), key.info.publicKey)).arrayBuffer());
+  const sealedStream = new Uint8Array(
+    await new Response(
+      sealEnvelopeStream(streamOfChunks(chunksOf(plaintext, CHUNK)), key.info.publicKey),
+    ).arrayBuffer(),
+  );
   const sealedChunks = chunksOf(sealedStream, CHUNK);
   const streamCases: BenchCase[] = [
     raw,
-    { name: 'openEnvelopeStream (64 KiB chunks)', run: () => drain(envelopeModule.openEnvelopeStreamWithKey(key, streamOfChunks(sealedChunks))) },
-    { name: 'sealEnvelopeStream (64 KiB chunks)', run: () => drain(sealEnvelopeStream(streamOfChunks(chunksOf(plaintext, CHUNK)), key.info.publicKey)) },
+    {
+      name: 'openEnvelopeStream (64 KiB chunks)',
+      run: () => drain(envelopeModule.openEnvelopeStreamWithKey(key, streamOfChunks(sealedChunks))),
+    },
+    {
+      name: 'sealEnvelopeStream (64 KiB chunks)',
+      run: () =>
+        drain(sealEnvelopeStream(streamOfChunks(chunksOf(plaintext, CHUNK)), key.info.publicKey)),
+    },
   ];
 
   const rss = await streamRss(key);
@@ -152,7 +199,13 @@ export default defineBench(async () => {
       baseline: raw.name,
       cases: streamCases,
       bytesPerOp: SIZE,
-      ratios: [['openEnvelopeStream / raw one-shot AES-GCM', 'openEnvelopeStream (64 KiB chunks)', raw.name]],
+      ratios: [
+        [
+          'openEnvelopeStream / raw one-shot AES-GCM',
+          'openEnvelopeStream (64 KiB chunks)',
+          raw.name,
+        ],
+      ],
       notes: [rssNote],
     },
   ];

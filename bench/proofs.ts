@@ -6,7 +6,7 @@ import { EmbeddedJWK, importJWK, jwtVerify, SignJWT } from 'jose';
 import * as deviceBindingModule from '../src/core/device-binding.js';
 import * as webCryptoStoreModule from '../src/keystores/webcrypto/index.js';
 import { MemoryReplayCache, verifyRequest } from '../src/server/index.js';
-import { defineBench, isMissingModule, type BenchCase } from './lib/bench.js';
+import { type BenchCase, defineBench, isMissingModule } from './lib/bench.js';
 
 const subtle = globalThis.crypto.subtle;
 const ES256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
@@ -24,7 +24,10 @@ function randomJti(): string {
 const POOL_SIZE = 20_000;
 
 export default defineBench(async () => {
-  const pair = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+  const pair = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   const { kty, crv, x, y } = await subtle.exportKey('jwk', pair.publicKey);
   const jwk = { kty, crv, x, y } as { kty: 'EC'; crv: 'P-256'; x: string; y: string };
   const header = { typ: 'dpop+jwt', alg: 'ES256', jwk };
@@ -60,21 +63,28 @@ export default defineBench(async () => {
     },
   ];
   if (isMissingModule(deviceBindingModule) || isMissingModule(webCryptoStoreModule)) {
-    notes.push('signRequest skipped: DeviceBinding or WebCryptoKeyStore (src/keystores/webcrypto) is not there yet');
+    notes.push(
+      'signRequest skipped: DeviceBinding or WebCryptoKeyStore (src/keystores/webcrypto) is not there yet',
+    );
   } else {
     const binding = new deviceBindingModule.DeviceBinding({
       keyStore: new webCryptoStoreModule.WebCryptoKeyStore({ storage: 'memory' }),
       namespace: 'bench.proofs',
     });
     await binding.ensureKeys();
-    signCases.push({ name: 'signRequest (WebCryptoKeyStore)', run: () => binding.signRequest({ method: 'GET', url: URL }) });
+    signCases.push({
+      name: 'signRequest (WebCryptoKeyStore)',
+      run: () => binding.signRequest({ method: 'GET', url: URL }),
+    });
   }
 
   // ---- verifying
   const pool: string[] = [];
   for (let i = 0; i < POOL_SIZE; i++) {
     pool.push(
-      await new SignJWT({ jti: randomJti(), htm: 'GET', htu: URL, iat: iat() }).setProtectedHeader(header).sign(pair.privateKey),
+      await new SignJWT({ jti: randomJti(), htm: 'GET', htu: URL, iat: iat() })
+        .setProtectedHeader(header)
+        .sign(pair.privateKey),
     );
   }
   const firstProof = pool[0]!;
@@ -92,16 +102,28 @@ export default defineBench(async () => {
   let replayCache = new MemoryReplayCache();
   let verified = 0;
   const verifyCases: BenchCase[] = [
-    { name: 'raw subtle.verify', run: () => subtle.verify(ES256, pair.publicKey, rawSignature, rawInput) },
-    { name: 'jose jwtVerify EmbeddedJWK', run: () => jwtVerify(nextForEmbedded(), EmbeddedJWK, joseOptions) },
-    { name: 'jose jwtVerify imported key', run: () => jwtVerify(nextForImported(), importedKey, joseOptions) },
+    {
+      name: 'raw subtle.verify',
+      run: () => subtle.verify(ES256, pair.publicKey, rawSignature, rawInput),
+    },
+    {
+      name: 'jose jwtVerify EmbeddedJWK',
+      run: () => jwtVerify(nextForEmbedded(), EmbeddedJWK, joseOptions),
+    },
+    {
+      name: 'jose jwtVerify imported key',
+      run: () => jwtVerify(nextForImported(), importedKey, joseOptions),
+    },
     {
       name: 'verifyRequest (replay cache)',
       run: () => {
         // Each pooled proof is accepted once per cache: start a new cache when the pool wraps.
         if (verified > 0 && verified % POOL_SIZE === 0) replayCache = new MemoryReplayCache();
         const proof = pool[verified++ % POOL_SIZE]!;
-        return verifyRequest({ method: 'GET', url: URL, headers: { dpop: proof } }, { signingKey: jwk, replayCache });
+        return verifyRequest(
+          { method: 'GET', url: URL, headers: { dpop: proof } },
+          { signingKey: jwk, replayCache },
+        );
       },
     },
   ];
@@ -123,8 +145,16 @@ export default defineBench(async () => {
       baseline: 'raw subtle.verify',
       cases: verifyCases,
       ratios: [
-        ['verifyRequest / jose EmbeddedJWK', 'verifyRequest (replay cache)', 'jose jwtVerify EmbeddedJWK'],
-        ['verifyRequest / jose imported key', 'verifyRequest (replay cache)', 'jose jwtVerify imported key'],
+        [
+          'verifyRequest / jose EmbeddedJWK',
+          'verifyRequest (replay cache)',
+          'jose jwtVerify EmbeddedJWK',
+        ],
+        [
+          'verifyRequest / jose imported key',
+          'verifyRequest (replay cache)',
+          'jose jwtVerify imported key',
+        ],
       ],
     },
   ];

@@ -63,7 +63,7 @@ function countVitest(report) {
 
 step('build', 'npx', ['-y', 'tsup']);
 step('typecheck', 'npx', ['-y', 'tsc', '-p', 'tsconfig.json', '--noEmit']);
-step('lint', 'npx', ['-y', 'biome', 'check', 'src', 'test', 'examples', 'scripts']);
+step('lint', 'npm', ['run', '--silent', 'lint']);
 
 const chromium = findChromium();
 rmSync(resultsFile, { force: true });

@@ -1,7 +1,11 @@
 // What a benchmark file under bench/ exports, for scripts/bench.mjs to run: groups of cases
 // measured side by side, each compared with the group's baseline.
 
-/** One thing to measure. `run` is called (and awaited) over and over. */
+/**
+ * One thing to measure. `run` is called (and awaited) over and over. When it resolves to
+ * `{ elapsedMs }`, that is the time counted for the call (for work it timed itself, such as
+ * an import in a child process), not the wall time around it.
+ */
 export interface BenchCase {
   readonly name: string;
   readonly run: () => unknown;
@@ -19,6 +23,8 @@ export interface BenchGroup {
   readonly notes?: readonly string[];
   /** Bytes processed per call, to print throughput as well. */
   readonly bytesPerOp?: number;
+  /** Print milliseconds per call as well (for slow cases such as a cold import). */
+  readonly showMs?: boolean;
 }
 
 /** What a bench file's default export returns: set everything up, then hand over the groups. */
@@ -34,6 +40,8 @@ export function defineBench(suite: BenchSuite): BenchSuite {
  * true when `namespace` came from such a stand-in.
  */
 export function isMissingModule(namespace: object): boolean {
-  return (namespace as { __benchMissing?: boolean }).__benchMissing === true ||
-    ((namespace as { default?: { __benchMissing?: boolean } }).default?.__benchMissing === true);
+  return (
+    (namespace as { __benchMissing?: boolean }).__benchMissing === true ||
+    (namespace as { default?: { __benchMissing?: boolean } }).default?.__benchMissing === true
+  );
 }
