@@ -20,6 +20,8 @@
  * - `INVALID_HANDSHAKE`: a handshake token failed verification.
  * - `INVALID_PROOF`: a DPoP request proof failed verification.
  * - `REPLAYED`: a proof's `jti` was seen before.
+ * - `REPLAY_CHECK_FAILED`: the replay cache could not say whether a proof is new (it failed,
+ *   or is full of live ids); the proof is refused. Answer 503: the client may retry later.
  * - `NONCE_REQUIRED`: the server requires a (fresh) nonce; retry with the `DPoP-Nonce` it sent.
  * - `INVALID_ENVELOPE`: an envelope, stream or sealed value could not be opened.
  */
@@ -40,6 +42,7 @@ export type DeviceBindingErrorCode =
   | 'INVALID_HANDSHAKE'
   | 'INVALID_PROOF'
   | 'REPLAYED'
+  | 'REPLAY_CHECK_FAILED'
   | 'NONCE_REQUIRED'
   | 'INVALID_ENVELOPE';
 

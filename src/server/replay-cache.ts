@@ -59,7 +59,7 @@ const HEAD_SWEEP = 4;
  * oldest first as new ones arrive, and all at once when the cache is full.
  *
  * When it is full of ids that have not expired yet, it refuses new proofs (rejects with
- * `REPLAYED`) instead of forgetting a live id: forgetting would let an attacker who can
+ * `REPLAY_CHECK_FAILED`) instead of forgetting a live id: forgetting would let an attacker who can
  * fill the cache replay a captured proof, while refusing only delays honest clients until
  * entries expire. Only proofs with a valid signature from a bound device key reach the
  * cache, so filling it takes a registered device. Size `maxEntries` above the proofs all
@@ -116,7 +116,7 @@ export class MemoryReplayCache implements ReplayCache {
    * Resolves `true` for a new id, `false` for one seen before that has not expired.
    *
    * @throws `INVALID_ARGUMENT` for an empty or non-string id or a non-numeric expiry;
-   * `REPLAYED` when the cache is full of unexpired ids (see the class description).
+   * `REPLAY_CHECK_FAILED` when the cache is full of unexpired ids (see the class description).
    * @example
    * ```ts
    * const fresh = await cache.checkAndStore(`${deviceId}:${jti}`, Date.now() + 300_000);
@@ -141,7 +141,7 @@ export class MemoryReplayCache implements ReplayCache {
     if (this.#entries.size >= this.#maxEntries) this.#sweepAll(now);
     if (this.#entries.size >= this.#maxEntries) {
       fail(
-        'REPLAYED',
+        'REPLAY_CHECK_FAILED',
         `the replay cache is full (${this.#maxEntries} unexpired ids), so this proof cannot be checked for replay and is refused; raise "maxEntries" or lower "maxAgeSeconds"`,
       );
     }

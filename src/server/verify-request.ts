@@ -282,12 +282,14 @@ async function checkBody(args: CheckedArguments, claim: string | undefined): Pro
  * `alg: "none"`, a key other than the bound one, a private or malformed `jwk`, a bad
  * signature, and any claim mismatch → `INVALID_PROOF`; an `alg` outside the allowlist
  * (HS256, RS256, ES384, …) → `UNSUPPORTED_ALGORITHM`; missing or unaccepted nonce →
- * `NONCE_REQUIRED`; a `jti` seen before → `REPLAYED`.
+ * `NONCE_REQUIRED`; a `jti` seen before → `REPLAYED`; a replay cache that fails (or a full
+ * `MemoryReplayCache`) → `REPLAY_CHECK_FAILED`, and the proof is refused.
  *
  * @param request - The request as received; `body` must be the raw bytes (or text) sent.
  * @param options - The bound key and the checks to apply.
  * @returns The device id and the proof's claims.
- * @throws `INVALID_PROOF`, `UNSUPPORTED_ALGORITHM`, `NONCE_REQUIRED`, `REPLAYED` as above;
+ * @throws `INVALID_PROOF`, `UNSUPPORTED_ALGORITHM`, `NONCE_REQUIRED`, `REPLAYED`,
+ * `REPLAY_CHECK_FAILED` as above;
  * `INVALID_ARGUMENT` for malformed arguments (including a `signingKey` that is not a valid
  * public key); `CRYPTO_UNAVAILABLE` without WebCrypto.
  * @example
@@ -406,8 +408,8 @@ export async function verifyRequest(
     } catch (err) {
       if (err instanceof DeviceBindingError) throw err;
       return fail(
-        'INVALID_PROOF',
-        'the replay cache failed, so the DPoP proof could not be checked for replay',
+        'REPLAY_CHECK_FAILED',
+        'the replay cache failed, so the DPoP proof could not be checked for replay and is refused',
         err,
       );
     }

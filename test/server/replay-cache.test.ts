@@ -56,7 +56,7 @@ describe('MemoryReplayCache', () => {
     for (let i = 0; i < 10; i++) await cache.checkAndStore(`id-${i}`, state.now + 60_000);
     const err = await cache.checkAndStore('one-more', state.now + 60_000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeviceBindingError);
-    expect((err as DeviceBindingError).code).toBe('REPLAYED');
+    expect((err as DeviceBindingError).code).toBe('REPLAY_CHECK_FAILED');
     // Every stored id is still refused as a replay.
     for (let i = 0; i < 10; i++)
       expect(await cache.checkAndStore(`id-${i}`, state.now + 60_000)).toBe(false);

@@ -668,7 +668,16 @@ describe('verifyRequest arguments', () => {
     const replayCache = { checkAndStore: async () => Promise.reject(new Error('redis down')) };
     await rejects(
       verifyRequest(await requestWith(await makeProof(key)), options({ replayCache })),
-      'INVALID_PROOF',
+      'REPLAY_CHECK_FAILED',
+    );
+  });
+
+  it('a full MemoryReplayCache refuses a new proof with REPLAY_CHECK_FAILED, not REPLAYED', async () => {
+    const replayCache = new MemoryReplayCache({ maxEntries: 1 });
+    await verifyRequest(await requestWith(await makeProof(key)), options({ replayCache }));
+    await rejects(
+      verifyRequest(await requestWith(await makeProof(key)), options({ replayCache })),
+      'REPLAY_CHECK_FAILED',
     );
   });
 

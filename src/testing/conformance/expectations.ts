@@ -37,6 +37,7 @@ const KNOWN_CODES: Readonly<Record<DeviceBindingErrorCode, true>> = {
   INVALID_HANDSHAKE: true,
   INVALID_PROOF: true,
   REPLAYED: true,
+  REPLAY_CHECK_FAILED: true,
   NONCE_REQUIRED: true,
   INVALID_ENVELOPE: true,
 };
