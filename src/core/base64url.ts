@@ -37,12 +37,33 @@ export function encodeBase64url(bytes: Uint8Array): string {
   return encode(bytes, 'base64url');
 }
 
+/** The 6-bit value of a character known to be in the base64url alphabet. */
+function sextet(code: number): number {
+  if (code >= 97) return code - 71;
+  if (code >= 65) return code - 65;
+  if (code >= 48) return code + 4;
+  return code === 45 ? 62 : 63;
+}
+
 /**
- * Decodes unpadded base64url strictly: any character outside the alphabet, padding, or an
- * impossible length is rejected with `INVALID_ARGUMENT` naming `what`.
+ * @internal Whether the unused low bits of the last character of unpadded base64(url) text
+ * are zero (RFC 4648 §3.5). Without this, the same bytes have several spellings. Assumes
+ * the text is in the alphabet.
+ */
+export function hasCanonicalEnd(text: string): boolean {
+  const rest = text.length % 4;
+  if (rest === 0) return true;
+  if (rest === 1) return false;
+  return (sextet(text.charCodeAt(text.length - 1)) & (rest === 2 ? 15 : 3)) === 0;
+}
+
+/**
+ * Decodes unpadded base64url strictly: any character outside the alphabet, padding, an
+ * impossible length, or stray bits in the last character (a non-canonical spelling) is
+ * rejected with `INVALID_ARGUMENT` naming `what`.
  */
 export function decodeBase64url(input: string, what = 'value'): Uint8Array {
-  if (typeof input !== 'string' || input.length % 4 === 1 || !/^[\w-]*$/.test(input)) {
+  if (typeof input !== 'string' || !/^[\w-]*$/.test(input) || !hasCanonicalEnd(input)) {
     fail('INVALID_ARGUMENT', `${what} is not valid base64url`);
   }
   if (fromBase64 !== undefined) return fromBase64(input, { alphabet: 'base64url' });

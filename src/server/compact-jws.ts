@@ -1,7 +1,7 @@
 // Strict parsing of a JWS compact serialization (RFC 7515 §7.1): exactly three non-empty,
 // canonical base64url segments, a JSON-object header and payload, nothing else.
 
-import { decodeBase64url } from '../core/base64url.js';
+import { decodeBase64url, hasCanonicalEnd } from '../core/base64url.js';
 import { fail } from '../core/errors.js';
 import { utf8Decode, utf8Encode } from '../core/utf8.js';
 
@@ -19,17 +19,6 @@ export interface CompactJwsParts {
 
 // Three base64url segments. The character classes exclude '.', so the match is linear.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-// RFC 4648 §3.5: the unused low bits of the last character must be zero. Without this check
-// one signature has several spellings (the same proof as different strings).
-function isCanonicalBase64url(segment: string): boolean {
-  const rest = segment.length % 4;
-  if (rest === 0) return true;
-  if (rest === 1) return false;
-  const last = URL_ALPHABET.indexOf(segment[segment.length - 1]!);
-  return (last & (rest === 2 ? 15 : 3)) === 0;
-}
 
 /**
  * @internal Splits a compact JWS into its segments and decodes the signature.
@@ -51,10 +40,11 @@ export function splitCompactJws(
   const encodedHeader = token.slice(0, firstDot);
   const encodedPayload = token.slice(firstDot + 1, secondDot);
   const encodedSignature = token.slice(secondDot + 1);
+  // Otherwise one proof would have several spellings (different strings, same signature).
   if (
-    !isCanonicalBase64url(encodedHeader) ||
-    !isCanonicalBase64url(encodedPayload) ||
-    !isCanonicalBase64url(encodedSignature)
+    !hasCanonicalEnd(encodedHeader) ||
+    !hasCanonicalEnd(encodedPayload) ||
+    !hasCanonicalEnd(encodedSignature)
   ) {
     fail(code, `${what} has a segment that is not canonical base64url`);
   }

@@ -38,4 +38,26 @@ describe('base64url', () => {
   it.each(['Zm9v=', 'Zm+v', 'Zm/v', 'Z', 'Zm9vY', 'Zm 9v', 'Zm9v\n'])('rejects %j', (bad) => {
     expect(() => decodeBase64url(bad, 'token')).toThrow(DeviceBindingError);
   });
+
+  // 'Zh' and 'Zm9' spell "f" and "fo" with stray low bits: a second spelling of the same bytes.
+  it.each(['Zh', 'Zg_', 'Zm9', 'Zm9vYh', 'Zm9vYmF'])(
+    'rejects the non-canonical spelling %j',
+    (bad) => {
+      expect(() => decodeBase64url(bad, 'token')).toThrow(DeviceBindingError);
+    },
+  );
+
+  it('accepts exactly one spelling of any bytes', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.nat(63), (bytes, bits) => {
+        const encoded = encodeBase64url(bytes);
+        const unusedBits = [0, 4, 2][bytes.length % 3]!;
+        const last = alphabet.indexOf(encoded.at(-1)!) | (bits & ((1 << unusedBits) - 1));
+        const variant = `${encoded.slice(0, -1)}${alphabet[last]}`;
+        if (variant === encoded) expect(decodeBase64url(variant)).toEqual(bytes);
+        else expect(() => decodeBase64url(variant)).toThrow(DeviceBindingError);
+      }),
+    );
+  });
 });
