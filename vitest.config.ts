@@ -13,6 +13,16 @@ const browserProjects =
     ? []
     : [
         {
+          // What the conformance kit imports, pre-bundled up front: found mid-run, it would make
+          // Vite reload the page under a running test.
+          optimizeDeps: {
+            include: [
+              '@noble/curves/ed25519.js',
+              '@noble/curves/nist.js',
+              '@noble/hashes/legacy.js',
+              '@noble/hashes/sha2.js',
+            ],
+          },
           test: {
             name: 'browser',
             include: ['test/browser/page/**/*.test.ts'],

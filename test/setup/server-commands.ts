@@ -1,5 +1,6 @@
 // Browser-mode commands: code running in Chromium hands its handshake tokens and signed
-// requests to these functions, which run in Node and check them with the server module.
+// requests to these functions, which run in Node and check them with the server module, or
+// asks them to seal envelopes and streams for its device.
 
 import { fileURLToPath } from 'node:url';
 import type { BrowserCommand, BrowserCommandContext } from 'vitest/node';
@@ -93,6 +94,14 @@ const sealEnvelopeOnServer: BrowserCommand<
   );
 };
 
+const sealPatternEnvelopeOnServer: BrowserCommand<
+  [length: number, encryptionKey: unknown]
+> = async (context, length, encryptionKey) => {
+  const server = await loadServer(context);
+  // Made here rather than sent from the page, so megabytes cross only once, as the envelope.
+  return outcome(() => server.sealEnvelope(patternBytes(length), encryptionKey));
+};
+
 const sealEnvelopeStreamOnServer: BrowserCommand<[length: number, encryptionKey: unknown]> = async (
   context,
   length,
@@ -121,5 +130,6 @@ export const serverCommands = {
   verifyHandshakeOnServer,
   verifyRequestOnServer,
   sealEnvelopeOnServer,
+  sealPatternEnvelopeOnServer,
   sealEnvelopeStreamOnServer,
 };

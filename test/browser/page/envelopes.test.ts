@@ -3,77 +3,18 @@
 // else does: tampered, truncated, wrong-aad and other-device envelopes all fail the same way.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeviceBinding } from '../../../src/index.js';
-import { WebCryptoKeyStore } from '../../../src/keystores/webcrypto/index.js';
-import { deleteDatabase } from '../shared/indexeddb-inspect.js';
 import { patternBytes } from '../shared/pattern-bytes.js';
 import {
-  expectOk,
-  sealEnvelopeOnServer,
-  sealEnvelopeStreamOnServer,
-  verifyHandshakeOnServer,
-} from './server.js';
+  deleteRegisteredDevices,
+  expectCode,
+  fromBase64,
+  readAll,
+  registeredDevice,
+  streamOf,
+} from './envelope-helpers.js';
+import { expectOk, sealEnvelopeOnServer, sealEnvelopeStreamOnServer } from './server.js';
 
-const databases: string[] = [];
-
-afterEach(async () => {
-  for (const name of databases.splice(0)) await deleteDatabase(name);
-});
-
-/** A bound device: its binding and the encryption key the server registered from its handshake. */
-async function registeredDevice(): Promise<{ binding: DeviceBinding; encryptionKey: unknown }> {
-  const databaseName = `devicebind-test-${crypto.randomUUID()}`;
-  databases.push(databaseName);
-  const binding = new DeviceBinding({
-    keyStore: new WebCryptoKeyStore({ databaseName }),
-    namespace: 'com.example.web',
-  });
-  const nonce = crypto.randomUUID();
-  const { encryptionKey } = expectOk(
-    await verifyHandshakeOnServer((await binding.createHandshake({ nonce })).token, nonce),
-  );
-  return { binding, encryptionKey };
-}
-
-function fromBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-}
-
-function streamOf(bytes: Uint8Array, chunk = 4096): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (offset >= bytes.length) controller.close();
-      else {
-        controller.enqueue(bytes.slice(offset, offset + chunk));
-        offset += chunk;
-      }
-    },
-  });
-}
-
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  // Read chunk by chunk: a Response over an erroring stream would replace the stream's own
-  // error with a generic TypeError.
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
-  await expect(promise).rejects.toMatchObject({ name: 'DeviceBindingError', code });
-}
+afterEach(deleteRegisteredDevices);
 
 describe('envelopes in Chromium', () => {
   it('opens an envelope the Node server sealed for this device', async () => {

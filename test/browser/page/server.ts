@@ -38,6 +38,10 @@ declare module 'vitest/browser' {
       encryptionKey: unknown,
       aad?: string,
     ): Promise<ServerOutcome<string>>;
+    sealPatternEnvelopeOnServer(
+      length: number,
+      encryptionKey: unknown,
+    ): Promise<ServerOutcome<string>>;
     sealEnvelopeStreamOnServer(
       length: number,
       encryptionKey: unknown,
@@ -70,6 +74,17 @@ export function sealEnvelopeOnServer(
   aad?: string,
 ): Promise<ServerOutcome<string>> {
   return commands.sealEnvelopeOnServer(plaintext, encryptionKey, aad);
+}
+
+/**
+ * `sealEnvelope` run in Node over `length` pattern bytes (see ../shared/pattern-bytes.ts): the
+ * compact envelope text.
+ */
+export function sealPatternEnvelopeOnServer(
+  length: number,
+  encryptionKey: unknown,
+): Promise<ServerOutcome<string>> {
+  return commands.sealPatternEnvelopeOnServer(length, encryptionKey);
 }
 
 /**
