@@ -94,6 +94,7 @@ export class ProofBuilder {
 
   async #accessTokenHash(token: string): Promise<string> {
     if (token !== this.#token) {
+      // RFC 9449 §4.2: base64url of the SHA-256 of the ASCII encoding of the token.
       this.#tokenHash = encodeBase64url(await this.#crypto.sha256(utf8Encode(token)));
       this.#token = token;
     }
