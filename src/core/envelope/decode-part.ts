@@ -49,14 +49,15 @@ function decodeSliceInto(text: string, target: Uint8Array): boolean {
 const WIDE = /[\u0100-\uffff]/;
 
 function decodeLarge(text: string, out: Uint8Array, length: number): boolean {
-  // Node also reads "+" and "/" as "-" and "_": refuse them, so each part has one encoding.
-  if (!hasSetFromBase64 && (text.includes('+') || text.includes('/') || WIDE.test(text))) {
-    return false;
-  }
+  if (!hasSetFromBase64 && WIDE.test(text)) return false;
   for (let i = 0; i < text.length; i += SLICE) {
     const at = (i >> 2) * 3;
     const end = Math.min(length, at + (SLICE >> 2) * 3);
-    if (!decodeSliceInto(text.slice(i, i + SLICE), out.subarray(at, end))) return false;
+    const slice = text.slice(i, i + SLICE);
+    // Node also reads "+" and "/" as "-" and "_": refuse them, so each part has one
+    // encoding. Checked slice by slice, while the slice is in cache for the decoder.
+    if (!hasSetFromBase64 && (slice.includes('+') || slice.includes('/'))) return false;
+    if (!decodeSliceInto(slice, out.subarray(at, end))) return false;
   }
   return true;
 }
