@@ -1,8 +1,9 @@
 // Cold `import()` of the client entry point against `dpop` and `jose`: each sample is the
 // first import in a fresh Node process, timed inside that process. Measures the built
-// package (`npm run build` output in dist/), which this file builds first.
+// package in dist/ (`npm run bench` builds it first).
 
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchCase, defineBench } from './lib/bench.js';
 
@@ -19,14 +20,9 @@ function coldImport(specifier: string): () => { elapsedMs: number } {
 }
 
 export default defineBench(async () => {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'tsup', 'dist', 'cli-default.js'), '--silent'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
+  if (!existsSync(join(root, 'dist', 'index.js'))) {
+    throw new Error('cold-import measures the built package: run `npm run build` first');
+  }
   const cases: BenchCase[] = [
     { name: "import('devicebind')", run: coldImport('devicebind') },
     { name: "import('dpop')", run: coldImport('dpop') },

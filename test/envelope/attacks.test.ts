@@ -196,6 +196,26 @@ describe('envelope attacks', () => {
     await refused(deviceA, envelope.slice(0, envelope.length - 1), 'INVALID_ENVELOPE');
   });
 
+  it('refuses a compact envelope with a sixth part, small or large, before using the key', async () => {
+    const large = await sealEnvelope(new Uint8Array(100_000), deviceA.info.publicKey);
+    const calls = deviceA.keyStore.calls;
+    for (const sealed of [envelope, large]) {
+      const parts = sealed.split('.');
+      const ciphertext = parts[3]!;
+      const at = ciphertext.length >> 1;
+      const extraDot = [
+        ...parts.slice(0, 3),
+        `${ciphertext.slice(0, at)}.${ciphertext.slice(at)}`,
+        parts[4],
+      ].join('.');
+      for (const sixParts of [extraDot, `${sealed}.${parts[4]}`]) {
+        const err = await refused(deviceA, sixParts, 'INVALID_ENVELOPE');
+        expect(err.message).toContain('five parts');
+      }
+    }
+    expect(deviceA.keyStore.calls).toBe(calls);
+  });
+
   it('refuses a tag truncated to 15, 12 or 8 bytes', async () => {
     const parts = splitCompact(envelope);
     for (const length of [15, 12, 8]) {

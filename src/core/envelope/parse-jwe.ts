@@ -70,6 +70,25 @@ function parseFlattened(value: unknown): ParsedJwe {
 }
 
 /**
+ * The parts of a compact JWE, with its header parsed. The dots are found from both ends,
+ * so the ciphertext (megabytes, maybe) is not scanned here: a dot inside it means more
+ * than five parts, and {@link decodeBody} refuses it while decoding.
+ */
+function compactParts(envelope: string): ParsedJwe {
+  const a = envelope.indexOf('.');
+  const b = a < 0 ? -1 : envelope.indexOf('.', a + 1);
+  const c = b < 0 ? -1 : envelope.indexOf('.', b + 1);
+  const d = envelope.lastIndexOf('.');
+  if (c < 0 || d <= c) malformed('compact form (five parts)');
+  return parseHeader(envelope.slice(0, a), [
+    envelope.slice(a + 1, b),
+    envelope.slice(b + 1, c),
+    envelope.slice(c + 1, d),
+    envelope.slice(d + 1),
+  ]);
+}
+
+/**
  * @internal Parses `envelope` (a compact JWE string, a flattened JWE object, or that
  * object's JSON text) as far as its protected header.
  * @throws `INVALID_ARGUMENT` when `envelope` is neither a string nor an object;
@@ -86,9 +105,7 @@ export function parseJwe(envelope: string | FlattenedJwe): ParsedJwe {
       }
       return parseFlattened(value);
     }
-    const parts = envelope.split('.', 6);
-    if (parts.length !== 5) malformed('compact form (five parts)');
-    return parseHeader(parts[0], parts.slice(1));
+    return compactParts(envelope);
   }
   if (!isObject(envelope)) {
     mustBe('envelope', 'a compact JWE string or a flattened JWE');
@@ -109,7 +126,15 @@ export function decodeBody(jwe: ParsedJwe): JweBody {
   if (typeof tag !== 'string' || tag.length !== 22) malformed('tag (128 bits)');
   if (typeof ciphertext !== 'string') malformed('ciphertext');
   const tagBytes = decodePart(tag, 'tag');
-  const sealed = decodePart(ciphertext, 'ciphertext', 16);
+  let sealed: Uint8Array;
+  try {
+    sealed = decodePart(ciphertext, 'ciphertext', 16);
+  } catch (err) {
+    if (jwe.aadB64 === undefined && ciphertext.includes('.')) {
+      malformed('compact form (five parts)');
+    }
+    throw err;
+  }
   sealed.set(tagBytes, sealed.length - 16);
   return {
     encryptedKey: decodePart(encryptedKey, 'encrypted_key'),
