@@ -74,19 +74,23 @@ async function loadGroups(url) {
 }
 
 // A case whose run resolves to `{ elapsedMs }` timed its own work (e.g. in a child process):
-// that time counts, not the wall time around it.
-async function measure(run, ms) {
+// that time counts, not the wall time around it. With `inFlight` > 1, that many calls are
+// kept running at once, as an app's parallel requests would.
+async function measure(run, ms, inFlight = 1) {
   let ops = 0;
   let selfTimedMs = 0;
   const start = performance.now();
   const end = start + ms;
   let now = start;
-  while (now < end) {
-    const result = await run();
-    if (typeof result?.elapsedMs === 'number') selfTimedMs += result.elapsedMs;
-    ops++;
-    now = performance.now();
-  }
+  const loop = async () => {
+    while (now < end) {
+      const result = await run();
+      if (typeof result?.elapsedMs === 'number') selfTimedMs += result.elapsedMs;
+      ops++;
+      now = performance.now();
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, loop));
   return (ops * 1000) / (selfTimedMs > 0 ? selfTimedMs : now - start);
 }
 
@@ -118,7 +122,8 @@ async function runGroup(group, runners) {
   if (base === undefined)
     throw new Error(`group "${group.name}": baseline "${group.baseline}" is not one of its cases`);
   const width = Math.max(...cases.map((c) => c.name.length), 10);
-  console.log(`\n## ${group.name} (${Math.round(group.sliceMs)} ms slices)\n`);
+  const inFlight = group.inFlight > 1 ? `, ${group.inFlight} calls in flight` : '';
+  console.log(`\n## ${group.name} (${Math.round(group.sliceMs)} ms slices${inFlight})\n`);
   console.log(
     `${'case'.padEnd(width)}  ${'ops/s'.padStart(10)}  ${'spread'.padStart(7)}  ${'ratio'.padStart(6)}${group.bytesPerOp ? `  ${'MB/s'.padStart(8)}` : ''}${group.showMs ? `  ${'ms/op'.padStart(7)}` : ''}`,
   );
@@ -144,8 +149,9 @@ async function runGroup(group, runners) {
  */
 async function serveCase({ url, group, index, describe }) {
   const groups = await loadGroups(url);
-  const { run } = groups[group].cases[index];
-  parentPort.on('message', async (ms) => parentPort.postMessage(await measure(run, ms)));
+  const { cases, inFlight } = groups[group];
+  const { run } = cases[index];
+  parentPort.on('message', async (ms) => parentPort.postMessage(await measure(run, ms, inFlight)));
   parentPort.postMessage(
     describe
       ? groups.map(({ cases, ...rest }) => ({
@@ -250,7 +256,7 @@ async function main() {
         for (const group of await loadGroups(url)) {
           await runGroup(
             group,
-            group.cases.map((c) => ({ measure: (ms) => measure(c.run, ms) })),
+            group.cases.map((c) => ({ measure: (ms) => measure(c.run, ms, group.inFlight) })),
           );
         }
       }

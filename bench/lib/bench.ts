@@ -23,6 +23,11 @@ export interface BenchGroup {
   readonly notes?: readonly string[];
   /** Bytes processed per call, to print throughput as well. */
   readonly bytesPerOp?: number;
+  /**
+   * Calls of one case kept running at once (default 1: each call awaited before the next).
+   * Above 1 the figure is throughput under load, as from an app's parallel requests.
+   */
+  readonly inFlight?: number;
   /** Print milliseconds per call as well (for slow cases such as a cold import). */
   readonly showMs?: boolean;
 }
