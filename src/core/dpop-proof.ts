@@ -41,10 +41,13 @@ const JTI_BYTES = 16;
 // Proof ids are public, so they can come from one CSPRNG call per batch: on Node a call
 // costs about as much as the rest of a proof's JavaScript.
 const JTI_BATCH = 64 * JTI_BYTES;
+// Apps sign for the same few endpoints over and over: remember the htu of recent URLs.
+const HTU_CACHE_SIZE = 64;
 
 /**
  * @internal Builds request proof payloads for one binding. Keeps the `ath` of the last
- * access token (usually sent many times) and a batch of random bytes for proof ids.
+ * access token (usually sent many times), the `htu` of recent URLs and a batch of random
+ * bytes for proof ids.
  */
 export class ProofBuilder {
   readonly #crypto: CryptoBackend;
@@ -52,34 +55,62 @@ export class ProofBuilder {
   #tokenHash: string | undefined;
   #jtiBatch: Uint8Array = new Uint8Array(0);
   #jtiOffset = 0;
+  readonly #htus = new Map<string, string>();
 
   constructor(crypto: CryptoBackend) {
     this.#crypto = crypto;
   }
 
-  /** Builds the proof payload for a request. @throws `INVALID_ARGUMENT` */
-  async build(options: SignRequestOptions, issuedAt: number): Promise<ProofParts> {
+  /**
+   * Builds the proof payload for a request: synchronously unless there is a body to digest
+   * or a new access token to hash. @throws `INVALID_ARGUMENT`
+   */
+  build(options: SignRequestOptions, issuedAt: number): ProofParts | Promise<ProofParts> {
     const { method, url, body, accessToken, nonce } = objectArg(options);
     const payload: Record<string, string | number> = {
       jti: this.#nextJti(),
       htm: normalizeMethod(method),
-      htu: htuOf(url, '"options.url"'),
+      htu: this.#htuOf(url),
       iat: issuedAt,
     };
+    const newToken = accessToken !== undefined && accessToken !== this.#token;
     if (accessToken !== undefined) {
       if (typeof accessToken !== 'string' || accessToken.length === 0)
         mustBe('options.accessToken', 'a non-empty string');
-      payload.ath = await this.#accessTokenHash(accessToken);
+      // Set here to keep the claims in order; a new token's hash is filled in by #finish.
+      payload.ath = newToken ? '' : this.#tokenHash!;
     }
     if (nonce !== undefined) {
       if (typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce))
         mustBe('options.nonce', 'a DPoP-Nonce value: printable ASCII without " or \\');
       payload.nonce = nonce;
     }
+    if (!newToken && body === undefined) return { payload };
+    const digestInput = body === undefined ? undefined : bodyBytes(body, '"options.body"');
+    return this.#finish(payload, newToken ? accessToken : undefined, digestInput);
+  }
+
+  async #finish(
+    payload: Record<string, string | number>,
+    newToken: string | undefined,
+    body: Uint8Array | undefined,
+  ): Promise<ProofParts> {
+    if (newToken !== undefined) payload.ath = await this.#accessTokenHash(newToken);
     if (body === undefined) return { payload };
-    const digest = await contentDigest(bodyBytes(body, '"options.body"'), this.#crypto);
+    const digest = await contentDigest(body, this.#crypto);
     payload.content_digest = digest;
     return { payload, contentDigest: digest };
+  }
+
+  #htuOf(url: unknown): string {
+    if (typeof url !== 'string') return htuOf(url, '"options.url"');
+    let htu = this.#htus.get(url);
+    if (htu === undefined) {
+      htu = htuOf(url, '"options.url"');
+      if (this.#htus.size === HTU_CACHE_SIZE) this.#htus.clear();
+      this.#htus.set(url, htu);
+    }
+    return htu;
   }
 
   #nextJti(): string {

@@ -284,6 +284,42 @@ describe('signRequest', () => {
     expect(verifyEmbeddedJws(other.DPoP).payload.ath).toBe(sha256b64url('token-456'));
   });
 
+  it('gives each proof the ath of its own token when tokens alternate and overlap', async () => {
+    const binding = newBinding();
+    await binding.ensureKeys();
+    const tokens = ['token-a', 'token-b', 'token-a', 'token-a', 'token-c', 'token-b'];
+    for (const accessToken of tokens) {
+      const { DPoP } = await binding.signRequest({ method: 'GET', url: URL_, accessToken });
+      expect(verifyEmbeddedJws(DPoP).payload.ath).toBe(sha256b64url(accessToken));
+    }
+    // In flight together: a token's hash may still be computing while another is cached.
+    const concurrent = await Promise.all(
+      [...tokens, ...tokens].map((accessToken) =>
+        binding.signRequest({ method: 'GET', url: URL_, accessToken }),
+      ),
+    );
+    concurrent.forEach(({ DPoP }, i) => {
+      expect(verifyEmbeddedJws(DPoP).payload.ath).toBe(sha256b64url(tokens[i % tokens.length]!));
+    });
+  });
+
+  it('gives each proof the htu of its own URL, over more URLs than it remembers', async () => {
+    const binding = newBinding();
+    await binding.ensureKeys();
+    const urls = Array.from(
+      { length: 150 },
+      (_, i) => `HTTPS://API.Example.com:443/v${i % 3}/items/${i}?page=${i}#top`,
+    );
+    for (const url of [...urls, ...urls.slice(0, 80).reverse()]) {
+      const { DPoP } = await binding.signRequest({ method: 'GET', url });
+      const expected = new URL(url);
+      expect(verifyEmbeddedJws(DPoP).payload.htu).toBe(`${expected.origin}${expected.pathname}`);
+    }
+    // A URL refused once is refused again, not remembered.
+    await expectCode(binding.signRequest({ method: 'GET', url: 'ftp://x/y' }), 'INVALID_ARGUMENT');
+    await expectCode(binding.signRequest({ method: 'GET', url: 'ftp://x/y' }), 'INVALID_ARGUMENT');
+  });
+
   it('binds the body through Content-Digest and a proof claim', async () => {
     const binding = newBinding();
     await binding.ensureKeys();
