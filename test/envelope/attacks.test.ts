@@ -583,7 +583,7 @@ describe('envelope attacks', () => {
         rejection(
           openEnvelopeWithKey(
             rsaA,
-            joinCompact([rsaParts[0]!, rsaParts[1]!.subarray(1), ...rsaParts.slice(2)]),
+            joinCompact([rsaParts[0]!, rsaParts[1]!.subarray(0, -1), ...rsaParts.slice(2)]),
           ),
         ),
       ]);

@@ -477,7 +477,10 @@ describe.each(WEBCRYPTO_IMPLEMENTATIONS)('WebCryptoKeyStore on $name', ({ crypto
 
     it('refuses a truncated ciphertext with KEYSTORE_ERROR', async () => {
       const ciphertext = await peerEncrypt(rsa256.publicKey, 'SHA-256', new Uint8Array(32));
-      await expectFailure(store.decrypt('rsa256', ciphertext.subarray(1)), 'KEYSTORE_ERROR');
+      await expectFailure(
+        store.decrypt('rsa256', ciphertext.subarray(0, ciphertext.length - 1)),
+        'KEYSTORE_ERROR',
+      );
     });
 
     it('refuses an empty ciphertext with KEYSTORE_ERROR', async () => {
@@ -501,7 +504,9 @@ describe.each(WEBCRYPTO_IMPLEMENTATIONS)('WebCryptoKeyStore on $name', ({ crypto
       const flipped = good.slice();
       flipped[0]! ^= 0x80;
       const errors = await Promise.all(
-        [flipped, good.subarray(1), new Uint8Array(256)].map((c) =>
+        // Truncated at the end: dropping a leading zero byte would leave the same number,
+        // which some implementations accept (1 run in ~256).
+        [flipped, good.subarray(0, good.length - 1), new Uint8Array(256)].map((c) =>
           expectFailure(store.decrypt('rsa256', c), 'KEYSTORE_ERROR'),
         ),
       );
