@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-// One entry per public subpath (DESIGN.md export table); everything else is internal.
+// One entry per public subpath (DESIGN.md's export table, plus envelopes); everything else is internal.
 // package.json "exports" maps each subpath to dist/<key>.{js,cjs,d.ts,d.cts}.
 export const entries = {
   index: 'src/index.ts',
+  envelopes: 'src/envelopes.ts',
   'server/index': 'src/server/index.ts',
   'keystores/memory': 'src/keystores/memory/index.ts',
   'keystores/webcrypto': 'src/keystores/webcrypto/index.ts',

@@ -14,10 +14,8 @@ export {
   type DeviceBindingOptions,
   type DeviceKeys,
   type EnsureKeysOptions,
-  type SealOptions,
 } from './core/device-binding.js';
 export type { RequestProofHeaders, SignRequestOptions } from './core/dpop-proof.js';
-export type { FlattenedJwe, OpenEnvelopeOptions } from './core/envelope/index.js';
 export {
   DeviceBindingError,
   type DeviceBindingErrorCode,

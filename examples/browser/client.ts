@@ -2,6 +2,7 @@
 // a DPoP proof through createFetch, and opens a file the server sealed for this device only.
 
 import { DeviceBinding, isDeviceBindingError } from 'devicebind';
+import { openEnvelope } from 'devicebind/envelopes';
 import { WebCryptoKeyStore } from 'devicebind/keystores/webcrypto';
 
 const binding = new DeviceBinding({
@@ -126,7 +127,7 @@ async function openFile(): Promise<void> {
     `received an envelope of ${envelope.length} characters (${envelope.split('.').length} JWE parts)`,
   );
   // Only this browser's private encryption key can open it.
-  const plaintext = await binding.openEnvelope(envelope);
+  const plaintext = await openEnvelope(binding, envelope);
   show('file-result', new TextDecoder().decode(plaintext), true);
   log('opened the protected file with the device key');
 }

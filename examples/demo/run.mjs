@@ -2,6 +2,7 @@
 // server, then the attacks devicebind is built to stop are tried, and fail.
 
 import { DeviceBinding, isDeviceBindingError } from 'devicebind';
+import { openEnvelope } from 'devicebind/envelopes';
 import { WebCryptoKeyStore } from 'devicebind/keystores/webcrypto';
 import { startDemoServer } from './server.mjs';
 
@@ -83,7 +84,7 @@ export async function runDemo() {
     );
     const file = await api(`${origin}/api/files/welcome.txt`);
     const { envelope } = await file.json();
-    const plaintext = new TextDecoder().decode(await phone.openEnvelope(envelope));
+    const plaintext = new TextDecoder().decode(await openEnvelope(phone, envelope));
     expect(
       'a file sealed for this device opens on it',
       file.status === 200 && plaintext.startsWith('Premium'),
@@ -152,7 +153,7 @@ export async function runDemo() {
       await reasonOf(tampered),
     );
 
-    const copied = await attacker.openEnvelope(envelope).then(
+    const copied = await openEnvelope(attacker, envelope).then(
       () => 'opened',
       (err) => (isDeviceBindingError(err) ? `${err.code}: ${err.message}` : String(err)),
     );

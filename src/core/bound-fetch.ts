@@ -49,20 +49,6 @@ async function resolveToken(source: AccessTokenSource | undefined): Promise<stri
   return token;
 }
 
-// What a resend keeps from the original request, besides headers and body.
-const REQUEST_MEMBERS = [
-  'method',
-  'signal',
-  'redirect',
-  'credentials',
-  'cache',
-  'mode',
-  'referrer',
-  'referrerPolicy',
-  'integrity',
-  'keepalive',
-] as const;
-
 function isReadableStream(value: unknown): boolean {
   return typeof ReadableStream === 'function' && value instanceof ReadableStream;
 }
@@ -116,15 +102,18 @@ export function createBoundFetch(
       for (const [name, value] of Object.entries(proof))
         if (value !== undefined) headers.set(name, value);
       if (token !== undefined) headers.set('Authorization', `DPoP ${token}`);
-      const sendInit: Record<string, unknown> = { headers };
-      for (const name of REQUEST_MEMBERS) sendInit[name] = request[name];
-      if (streamed) {
-        sendInit.body = request.body;
-        sendInit.duplex = 'half';
-      } else if (body !== undefined) {
-        sendInit.body = body as Uint8Array<ArrayBuffer>;
-      }
-      const response = await baseFetch(request.url, sendInit as RequestInit);
+      // A Request made from the original keeps its method, signal, credentials, mode and the
+      // rest, except the referrer and its policy (Fetch resets them when given any init); a
+      // streamed body passes through, a read one is given again.
+      const { referrer, referrerPolicy } = request;
+      const response = await baseFetch(
+        new Request(request, {
+          headers,
+          body: body as Uint8Array<ArrayBuffer> | undefined,
+          referrer,
+          referrerPolicy,
+        }),
+      );
       const next = response.headers.get('DPoP-Nonce');
       if (next !== null && next.length > 0) nonces.set(origin, next);
       return response;

@@ -1,7 +1,7 @@
 // RFC 9530 Content-Digest values (sha-256), shared by the client and the verifier.
 
 import { encodeBase64 } from './base64url.js';
-import type { CryptoBackend } from './crypto-backend.js';
+import type { DigestBackend } from './crypto-backend.js';
 import { fail } from './errors.js';
 import { utf8Encode } from './utf8.js';
 
@@ -17,6 +17,6 @@ export function bodyBytes(body: RequestBody, what = '"body"'): Uint8Array {
 }
 
 /** @internal `sha-256=:<base64>:` for the body (RFC 9530 §2, a Structured Field Dictionary). */
-export async function contentDigest(body: Uint8Array, crypto: CryptoBackend): Promise<string> {
+export async function contentDigest(body: Uint8Array, crypto: DigestBackend): Promise<string> {
   return `sha-256=:${encodeBase64(await crypto.sha256(body))}:`;
 }

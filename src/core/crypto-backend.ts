@@ -67,8 +67,40 @@ export interface CryptoBackend {
   ): Promise<Uint8Array>;
 }
 
+/** @internal The part of a {@link CryptoBackend} that keys, handshakes and proofs use. */
+export type DigestBackend = Pick<CryptoBackend, 'name' | 'randomBytes' | 'sha256'>;
+
 // WebCrypto's types want ArrayBuffer-backed views; every Uint8Array here is one.
 type Buf = Uint8Array<ArrayBuffer>;
+
+const bytes = async (result: Promise<ArrayBuffer>) => new Uint8Array(await result);
+
+function subtleOf(webcrypto: Crypto | undefined): SubtleCrypto {
+  const subtle = webcrypto?.subtle;
+  if (subtle === undefined) {
+    fail(
+      'CRYPTO_UNAVAILABLE',
+      'no WebCrypto (crypto.subtle) here: pass `crypto: pureJsCrypto` from "devicebind/crypto/pure-js"',
+    );
+  }
+  return subtle;
+}
+
+// Kept apart from the rest so that a bundle which only signs carries no symmetric crypto.
+function webCryptoDigests(webcrypto: Crypto | undefined): DigestBackend {
+  const subtle = subtleOf(webcrypto);
+  return {
+    name: 'webcrypto',
+    randomBytes(length) {
+      const out = new Uint8Array(length);
+      // getRandomValues is limited to 65536 bytes a call.
+      for (let i = 0; i < length; i += 65536)
+        (webcrypto as Crypto).getRandomValues(out.subarray(i, i + 65536));
+      return out;
+    },
+    sha256: (data) => bytes(subtle.digest('SHA-256', data as Buf)),
+  };
+}
 
 /**
  * A {@link CryptoBackend} over a WebCrypto implementation (`globalThis.crypto` by default).
@@ -80,14 +112,8 @@ type Buf = Uint8Array<ArrayBuffer>;
  * ```
  */
 export function webCryptoBackend(webcrypto: Crypto | undefined = globalThis.crypto): CryptoBackend {
-  const subtle = webcrypto?.subtle;
-  if (subtle === undefined) {
-    fail(
-      'CRYPTO_UNAVAILABLE',
-      'no WebCrypto (crypto.subtle) here: pass `crypto: pureJsCrypto` from "devicebind/crypto/pure-js"',
-    );
-  }
-  const bytes = async (result: Promise<ArrayBuffer>) => new Uint8Array(await result);
+  const digests = webCryptoDigests(webcrypto);
+  const subtle = (webcrypto as Crypto).subtle;
   const importRaw = (
     raw: Uint8Array,
     algorithm: AlgorithmIdentifier | HmacImportParams,
@@ -108,14 +134,7 @@ export function webCryptoBackend(webcrypto: Crypto | undefined = globalThis.cryp
       );
   const ecdh = { name: 'ECDH', namedCurve: 'P-256' };
   return {
-    name: 'webcrypto',
-    randomBytes(length) {
-      const out = new Uint8Array(length);
-      // getRandomValues is limited to 65536 bytes a call.
-      for (let i = 0; i < length; i += 65536) webcrypto.getRandomValues(out.subarray(i, i + 65536));
-      return out;
-    },
-    sha256: (data) => bytes(subtle.digest('SHA-256', data as Buf)),
+    ...digests,
     hkdfSha256: async (ikm, salt, info, length) =>
       bytes(
         subtle.deriveBits(
@@ -184,10 +203,18 @@ export function webCryptoBackend(webcrypto: Crypto | undefined = globalThis.cryp
 }
 
 let defaultBackend: CryptoBackend | undefined;
+let defaultDigests: DigestBackend | undefined;
 
 /** @internal The backend used when none is given: WebCrypto, created on first use. */
 export function resolveCryptoBackend(backend: CryptoBackend | undefined): CryptoBackend {
   if (backend !== undefined) return backend;
   defaultBackend ??= webCryptoBackend();
   return defaultBackend;
+}
+
+/** @internal Like {@link resolveCryptoBackend}, for code that only hashes and draws random bytes. */
+export function resolveDigestBackend(backend: CryptoBackend | undefined): DigestBackend {
+  if (backend !== undefined) return backend;
+  defaultDigests ??= webCryptoDigests(globalThis.crypto);
+  return defaultDigests;
 }

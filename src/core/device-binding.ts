@@ -1,5 +1,5 @@
 // DeviceBinding: the client-side handle that owns this install's device keys and uses them
-// for handshakes, request proofs, envelopes and sealed data. Private keys stay in the KeyStore.
+// for handshakes and request proofs (envelopes and sealing live in `devicebind/envelopes`).
 
 import type {
   AuthenticationPrompt,
@@ -15,18 +15,10 @@ import {
   type SigningAlgorithmEntry,
   signingAlgorithmForKey,
 } from './algorithms.js';
+import { grantAccess } from './binding-access.js';
 import { type CreateFetchOptions, createBoundFetch } from './bound-fetch.js';
-import { type CryptoBackend, resolveCryptoBackend } from './crypto-backend.js';
+import { type CryptoBackend, type DigestBackend, resolveDigestBackend } from './crypto-backend.js';
 import { ProofBuilder, type RequestProofHeaders, type SignRequestOptions } from './dpop-proof.js';
-import {
-  type EnvelopeKey,
-  type FlattenedJwe,
-  type OpenEnvelopeOptions,
-  openEnvelopeStreamWithKey,
-  openEnvelopeWithKey,
-  sealWithKey,
-  unsealWithKey,
-} from './envelope/index.js';
 import { asDeviceBindingError, DeviceBindingError, fail, mustBe, objectArg } from './errors.js';
 import { buildHandshakePayload, type CreateHandshakeOptions, type Handshake } from './handshake.js';
 import { jwkThumbprint, minimalPublicJwk, type PublicJwk, parsePublicJwk } from './jwk.js';
@@ -60,12 +52,6 @@ export interface EnsureKeysOptions {
   attestationChallenge?: Uint8Array;
 }
 
-/** Options for {@link DeviceBinding.seal} and {@link DeviceBinding.unseal}. */
-export interface SealOptions {
-  /** What the value is for (e.g. `refresh-token`); it opens only with the same context. Default: the empty string. */
-  context?: string;
-}
-
 /** The device's keys, as {@link DeviceBinding.ensureKeys} reports them. */
 export interface DeviceKeys {
   /** RFC 7638 thumbprint of the signing key. */
@@ -82,15 +68,15 @@ interface LoadedKeys extends DeviceKeys {
   signingJwk: PublicJwk;
   proofHeader: string;
   handshakeHeader: string;
-  envelopeKey: EnvelopeKey;
 }
 
 const NAMESPACE_PATTERN = /^[A-Za-z0-9._:-]{1,150}$/;
 
 /**
  * Binds this app install to its device: owns the device's signing and encryption keys (kept
- * in the given {@link KeyStore}) and uses them for handshakes, request proofs, envelopes and
- * sealed data.
+ * in the given {@link KeyStore}) and uses them for handshakes and request proofs. Envelopes,
+ * streams and sealed data take a binding, from `devicebind/envelopes`, so that an app which
+ * does not use them does not ship them.
  *
  * @example
  * ```ts
@@ -108,7 +94,7 @@ export class DeviceBinding {
   readonly keyStore: KeyStore;
   /** The namespace of this binding's key aliases. */
   readonly namespace: string;
-  readonly #crypto: CryptoBackend;
+  readonly #crypto: DigestBackend;
   readonly #clock: () => number;
   readonly #options: DeviceBindingOptions;
   readonly #signingAlias: string;
@@ -129,11 +115,16 @@ export class DeviceBinding {
     this.keyStore = keyStore;
     this.namespace = namespace;
     this.#options = options;
-    this.#crypto = resolveCryptoBackend(options.crypto);
+    this.#crypto = resolveDigestBackend(options.crypto);
     this.#proofs = new ProofBuilder(this.#crypto);
     this.#clock = clock ?? Date.now;
     this.#signingAlias = `${namespace}.signing`;
     this.#encryptionAlias = `${namespace}.encryption`;
+    grantAccess(this, {
+      keys: (create) => this.#load({}, create),
+      loadedKeys: () => this.#loaded,
+      options,
+    });
   }
 
   /**
@@ -238,97 +229,6 @@ export class DeviceBinding {
    */
   createFetch(options: CreateFetchOptions = {}): typeof fetch {
     return createBoundFetch((request) => this.signRequest(request), options);
-  }
-
-  /**
-   * Opens a JWE envelope that the server sealed for this device (`sealEnvelope`), compact or
-   * flattened JSON. The private-key step happens in the key store; every failure after
-   * parsing is the same `INVALID_ENVELOPE`, so errors are no oracle.
-   *
-   * @throws `INVALID_ENVELOPE` (malformed, tampered, wrong `aad`, or for another device),
-   * `UNSUPPORTED_ALGORITHM` (an algorithm outside the allowlist), `KEY_NOT_FOUND`,
-   * `KEY_INVALIDATED`, `USER_CANCELLED`, `INVALID_ARGUMENT`
-   * @example
-   * ```ts
-   * const { envelope } = await (await api('https://api.example.com/files/report.pdf')).json();
-   * const pdf = await binding.openEnvelope(envelope);
-   * ```
-   */
-  async openEnvelope(
-    envelope: string | FlattenedJwe,
-    options: OpenEnvelopeOptions = {},
-  ): Promise<Uint8Array> {
-    return openEnvelopeWithKey((await this.#load({}, false)).envelopeKey, envelope, options);
-  }
-
-  /**
-   * Opens an encrypted stream that the server made for this device (`sealEnvelopeStream`),
-   * segment by segment in constant memory. The returned stream errors with
-   * `INVALID_ENVELOPE` on any tampering, truncation, reordering or appended data, before it
-   * would otherwise close: treat output as final only once the stream has closed.
-   *
-   * @throws (through the stream) `INVALID_ENVELOPE`, `UNSUPPORTED_ALGORITHM`, `KEY_NOT_FOUND`, `KEY_INVALIDATED`
-   * @example
-   * ```ts
-   * const res = await api('https://api.example.com/media/film.enc');
-   * const video = binding.openEnvelopeStream(res.body!);
-   * ```
-   */
-  openEnvelopeStream(readable: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-    if (this.#loaded !== undefined)
-      return openEnvelopeStreamWithKey(this.#loaded.envelopeKey, readable);
-    const opened = this.#load({}, false).then((keys) =>
-      openEnvelopeStreamWithKey(keys.envelopeKey, readable).getReader(),
-    );
-    opened.catch(() => undefined);
-    return new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const { done, value } = await (await opened).read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      },
-      async cancel(reason) {
-        await (await opened).cancel(reason);
-      },
-    });
-  }
-
-  /**
-   * Seals a secret the app keeps at rest (a refresh token, a key) to this install: it opens
-   * only here, with the same `context`. Your data is not touched; if sealing fails, nothing
-   * was written anywhere.
-   *
-   * @throws `INVALID_ARGUMENT`, `KEY_UNAVAILABLE`, `KEYSTORE_ERROR`
-   * @example
-   * ```ts
-   * const sealed = await binding.seal(new TextEncoder().encode(refreshToken), { context: 'refresh-token' });
-   * localStorage.setItem('rt', sealed);
-   * ```
-   */
-  async seal(data: Uint8Array, options: SealOptions = {}): Promise<string> {
-    const { envelopeKey, deviceId } = await this.#load({});
-    return sealWithKey(envelopeKey, data, {
-      deviceId,
-      context: objectArg(options).context as string,
-    });
-  }
-
-  /**
-   * Opens a value made by {@link DeviceBinding.seal} on this install, with the same `context`.
-   *
-   * @throws `INVALID_ENVELOPE` (another install or context, or tampered), `KEY_NOT_FOUND`,
-   * `KEY_INVALIDATED`, `USER_CANCELLED`, `INVALID_ARGUMENT`
-   * @example
-   * ```ts
-   * const refreshToken = new TextDecoder().decode(await binding.unseal(sealed, { context: 'refresh-token' }));
-   * ```
-   */
-  async unseal(sealed: string, options: SealOptions = {}): Promise<Uint8Array> {
-    const { envelopeKey, deviceId } = await this.#load({}, false);
-    return unsealWithKey(envelopeKey, sealed, {
-      deviceId,
-      context: objectArg(options).context as string,
-    });
   }
 
   /**
@@ -440,7 +340,6 @@ export class DeviceBinding {
       fail('KEYSTORE_ERROR', 'the key store returned keys with the wrong purpose');
     }
     const algorithm = signingAlgorithmForKey(signingJwk);
-    const prompt = settings.prompts?.decrypt;
     this.#loaded = {
       deviceId: await jwkThumbprint(signingJwk, this.#crypto),
       signingKey,
@@ -450,12 +349,6 @@ export class DeviceBinding {
       signingJwk,
       proofHeader: encodeProtectedHeader('dpop+jwt', algorithm, signingJwk),
       handshakeHeader: encodeProtectedHeader('devicebind-handshake+jwt', algorithm, signingJwk),
-      envelopeKey: {
-        keyStore: store,
-        info: encryptionKey,
-        crypto: this.#crypto,
-        ...(prompt !== undefined && { operationOptions: { prompt } }),
-      },
     };
     return this.#loaded;
   }

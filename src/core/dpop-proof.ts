@@ -2,7 +2,7 @@
 
 import { encodeBase64url } from './base64url.js';
 import { bodyBytes, contentDigest, type RequestBody } from './content-digest.js';
-import type { CryptoBackend } from './crypto-backend.js';
+import type { DigestBackend } from './crypto-backend.js';
 import { mustBe, objectArg } from './errors.js';
 import { htuOf, normalizeMethod } from './request-target.js';
 import { utf8Encode } from './utf8.js';
@@ -50,14 +50,14 @@ const HTU_CACHE_SIZE = 64;
  * bytes for proof ids.
  */
 export class ProofBuilder {
-  readonly #crypto: CryptoBackend;
+  readonly #crypto: DigestBackend;
   #token: string | undefined;
   #tokenHash: string | undefined;
   #jtiBatch: Uint8Array = new Uint8Array(0);
   #jtiOffset = 0;
   readonly #htus = new Map<string, string>();
 
-  constructor(crypto: CryptoBackend) {
+  constructor(crypto: DigestBackend) {
     this.#crypto = crypto;
   }
 

@@ -3,7 +3,7 @@
 
 import type { KeyAttestation } from '../keystores/contract.js';
 import { encodeBase64url } from './base64url.js';
-import type { CryptoBackend } from './crypto-backend.js';
+import type { DigestBackend } from './crypto-backend.js';
 import { mustBe, objectArg } from './errors.js';
 import type { PublicJwk } from './jwk.js';
 
@@ -54,7 +54,7 @@ export function buildHandshakePayload(
     issuedAt: number;
     attestation: { signing?: KeyAttestation; encryption?: KeyAttestation } | undefined;
   },
-  crypto: CryptoBackend,
+  crypto: DigestBackend,
 ): Record<string, unknown> {
   const { nonce, subject, claims } = objectArg(options);
   if (typeof nonce !== 'string' || nonce.length === 0 || nonce.length > 1024) {

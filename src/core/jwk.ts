@@ -2,7 +2,7 @@
 // RFC 7638 thumbprint that serves as the device id.
 
 import { encodeBase64url } from './base64url.js';
-import type { CryptoBackend } from './crypto-backend.js';
+import type { DigestBackend } from './crypto-backend.js';
 import { type DeviceBindingErrorCode, fail } from './errors.js';
 import { utf8Encode } from './utf8.js';
 
@@ -111,7 +111,7 @@ export function thumbprintInput(jwk: PublicJwk): string {
  * The RFC 7638 SHA-256 thumbprint of a public key, base64url: the device id when the key
  * is the signing key, and the `cnf.jkt` of DPoP-bound tokens (RFC 9449 §6.1).
  */
-export async function jwkThumbprint(jwk: PublicJwk, crypto: CryptoBackend): Promise<string> {
+export async function jwkThumbprint(jwk: PublicJwk, crypto: DigestBackend): Promise<string> {
   return encodeBase64url(await crypto.sha256(utf8Encode(thumbprintInput(jwk))));
 }
 

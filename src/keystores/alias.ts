@@ -19,19 +19,17 @@ export function checkAlias(alias: unknown): string {
  */
 export function checkKeySpec(spec: unknown, capabilities: KeyStoreCapabilities): KeySpec {
   const { purpose, algorithm, userAuthentication, hardware } = objectArg(spec, 'spec') as KeySpec;
-  if (purpose === 'sign') {
-    if (!(capabilities.signing as readonly string[]).includes(algorithm)) {
-      fail('UNSUPPORTED_ALGORITHM', `this key store cannot make ${String(algorithm)} signing keys`);
-    }
-  } else if (purpose === 'encrypt') {
-    if (!(capabilities.encryption as readonly string[]).includes(algorithm)) {
-      fail(
-        'UNSUPPORTED_ALGORITHM',
-        `this key store cannot make ${String(algorithm)} encryption keys`,
-      );
-    }
-  } else {
-    mustBe('spec.purpose', '"sign" or "encrypt"');
+  const offered =
+    purpose === 'sign'
+      ? capabilities.signing
+      : purpose === 'encrypt'
+        ? capabilities.encryption
+        : mustBe('spec.purpose', '"sign" or "encrypt"');
+  if (!(offered as readonly string[]).includes(algorithm)) {
+    fail(
+      'UNSUPPORTED_ALGORITHM',
+      `this key store cannot make ${String(algorithm)} ${purpose === 'sign' ? 'signing' : 'encryption'} keys`,
+    );
   }
   if (
     userAuthentication !== undefined &&

@@ -160,6 +160,41 @@ describe('createFetch', () => {
     expect(seen[0]!.headers.get('Content-Digest')).toBeNull();
   });
 
+  it("keeps the caller's request settings, on the first send and on the retry", async () => {
+    const requests: Request[] = [];
+    const answers = [nonceChallenge('n-1'), ok()];
+    const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      requests.push(new Request(input, init));
+      return answers[requests.length - 1]!();
+    }) as typeof fetch;
+    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const controller = new AbortController();
+    const settings = {
+      credentials: 'omit',
+      cache: 'no-store',
+      redirect: 'manual',
+      referrerPolicy: 'no-referrer',
+      integrity: 'sha256-AAAA',
+      keepalive: true,
+    } as const;
+    await api('https://api.example.com/items', {
+      method: 'PATCH',
+      body: 'patch',
+      signal: controller.signal,
+      ...settings,
+    });
+    expect(requests).toHaveLength(2);
+    for (const request of requests) {
+      expect(request.method).toBe('PATCH');
+      expect(await request.text()).toBe('patch');
+      for (const [name, value] of Object.entries(settings))
+        expect(request[name as keyof typeof settings], name).toBe(value);
+      expect(request.signal.aborted).toBe(false);
+    }
+    controller.abort(new Error('user left'));
+    for (const request of requests) expect(request.signal.aborted).toBe(true);
+  });
+
   it('remembers the latest nonce per origin, from successful responses too', async () => {
     const { seen, fetchImpl } = scriptedFetch([ok({ 'DPoP-Nonce': 'from-200' })]);
     const api = (await bound()).createFetch({ fetch: fetchImpl });

@@ -5,6 +5,7 @@
 import { DeviceBinding } from '../../src/core/device-binding.js';
 import { utf8Decode, utf8Encode } from '../../src/core/utf8.js';
 import { pureJsCrypto } from '../../src/crypto/pure-js.js';
+import { seal, unseal } from '../../src/envelopes.js';
 import { AndroidKeyStore } from '../../src/keystores/android/index.js';
 import { createBridgeSimulator } from '../../src/testing/bridge-simulator/index.js';
 import { installUrlStandIn, nativeFeatures } from './hermes-polyfills.js';
@@ -67,8 +68,8 @@ async function main(): Promise<HermesRunOutput> {
     installUrlStandIn();
     headers = await binding.signRequest(request);
   }
-  const sealed = await binding.seal(utf8Encode('kept at rest'), { context: 'hermes' });
-  const opened = await binding.unseal(sealed, { context: 'hermes' });
+  const sealed = await seal(binding, utf8Encode('kept at rest'), { context: 'hermes' });
+  const opened = await unseal(binding, sealed, { context: 'hermes' });
   return {
     ok: true,
     engine: typeof HermesInternal === 'object' && HermesInternal !== null ? 'hermes' : 'other',

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DeviceBinding, type DeviceBindingOptions } from '../../src/core/device-binding.js';
 import { DeviceBindingError } from '../../src/core/errors.js';
 import type { PublicJwk } from '../../src/core/jwk.js';
+import { openEnvelope, seal, unseal } from '../../src/envelopes.js';
 import { AndroidKeyStore } from '../../src/keystores/android/index.js';
 import type { KeyStore } from '../../src/keystores/contract.js';
 import { IosKeychainKeyStore } from '../../src/keystores/ios/index.js';
@@ -176,13 +177,13 @@ for (const variant of VARIANTS) {
       const handshake = await binding.createHandshake({ nonce: 'n-2' });
       const secret = new TextEncoder().encode('for this device only');
       expect(
-        await binding.openEnvelope(await joseEnvelope(secret, handshake.encryptionKey)),
+        await openEnvelope(binding, await joseEnvelope(secret, handshake.encryptionKey)),
       ).toEqual(secret);
       expect(
-        await binding.openEnvelope(await sealEnvelope(secret, handshake.encryptionKey)),
+        await openEnvelope(binding, await sealEnvelope(secret, handshake.encryptionKey)),
       ).toEqual(secret);
-      const sealed = await binding.seal(secret, { context: 'notes' });
-      expect(await binding.unseal(sealed, { context: 'notes' })).toEqual(secret);
+      const sealed = await seal(binding, secret, { context: 'notes' });
+      expect(await unseal(binding, sealed, { context: 'notes' })).toEqual(secret);
     });
 
     it('a new biometric enrolment surfaces as KEY_INVALIDATED; unbind() and a new handshake recover', async () => {

@@ -1,4 +1,4 @@
-// Checks package.json's entry points against DESIGN.md's subpath table and the tsup entries:
+// Checks package.json's entry points against the public subpaths and the tsup entries:
 // nested import/require conditions with types first, node10 fallbacks, and no side effects.
 
 import { existsSync, readdirSync } from 'node:fs';
@@ -23,7 +23,7 @@ function listFiles(dir: string): string[] {
 }
 
 describe('package.json exports', () => {
-  it('exports exactly the subpaths of the design, plus ./package.json', () => {
+  it('exports exactly the public subpaths, plus ./package.json', () => {
     const expected = [...PUBLIC_ENTRIES.map((entry) => entry.subpath), './package.json'].sort();
     expect(Object.keys(pkg.exports).sort()).toEqual(expected);
     expect(pkg.exports['./package.json']).toBe('./package.json');

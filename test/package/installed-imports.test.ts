@@ -70,6 +70,28 @@ ${HANDSHAKE_BODY}
 })().catch((err) => { console.error(err); process.exit(1); });
 `;
 
+// A binding made by the CommonJS build, used with the ESM build's envelope functions (and the
+// other way round): both builds end up in one process when an app mixes import and require.
+const MIXED_BUILDS = `
+import { createRequire } from 'node:module';
+import * as esmClient from 'devicebind';
+import * as esmEnvelopes from 'devicebind/envelopes';
+import { MemoryKeyStore } from 'devicebind/keystores/memory';
+import { sealEnvelope } from 'devicebind/server';
+const require = createRequire(import.meta.url);
+const cjsClient = require('devicebind');
+const cjsEnvelopes = require('devicebind/envelopes');
+const results = [];
+for (const [client, envelopes] of [[cjsClient, esmEnvelopes], [esmClient, cjsEnvelopes]]) {
+  const binding = new client.DeviceBinding({ keyStore: new MemoryKeyStore(), namespace: 'com.example.mixed' });
+  const { encryptionKey } = await binding.createHandshake({ nonce: 'n' });
+  const opened = await envelopes.openEnvelope(binding, await sealEnvelope('for this device', encryptionKey));
+  const sealed = await envelopes.seal(binding, new TextEncoder().encode('at rest'));
+  results.push(new TextDecoder().decode(opened), new TextDecoder().decode(await envelopes.unseal(binding, sealed)));
+}
+console.log(JSON.stringify(results));
+`;
+
 function runNode(
   file: string,
   source: string,
@@ -132,4 +154,17 @@ describe('installed tarball works end to end', () => {
       expect(outcome.request).toBe(outcome.deviceId);
     },
   );
+});
+
+describe('installed tarball, ESM and CommonJS builds together', () => {
+  it('opens and seals with a binding made by the other build', () => {
+    const result = runNode('mixed-builds.mjs', MIXED_BUILDS);
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '[]')).toEqual([
+      'for this device',
+      'at rest',
+      'for this device',
+      'at rest',
+    ]);
+  });
 });

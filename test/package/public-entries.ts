@@ -1,5 +1,5 @@
-// The public subpaths of the package (DESIGN.md's export table) and the names each must
-// export, shared by the packaging tests.
+// The public subpaths of the package (DESIGN.md's export table, plus devicebind/envelopes) and
+// the names each must export, shared by the packaging tests.
 
 /** One public subpath: what `import 'devicebind/…'` gives. */
 export interface PublicEntry {
@@ -9,7 +9,7 @@ export interface PublicEntry {
   readonly specifier: string;
   /** The tsup entry name, i.e. the file under dist/ without extension. */
   readonly distName: string;
-  /** Names DESIGN.md fixes for this subpath, with their `typeof`: exported from ESM and CJS. */
+  /** Names this subpath must export, with their `typeof`: exported from ESM and CJS. */
   readonly names: Readonly<Record<string, 'function' | 'object'>>;
 }
 
@@ -19,6 +19,17 @@ export const PUBLIC_ENTRIES: readonly PublicEntry[] = [
     specifier: 'devicebind',
     distName: 'index',
     names: { DeviceBinding: 'function', DeviceBindingError: 'function' },
+  },
+  {
+    subpath: './envelopes',
+    specifier: 'devicebind/envelopes',
+    distName: 'envelopes',
+    names: {
+      openEnvelope: 'function',
+      openEnvelopeStream: 'function',
+      seal: 'function',
+      unseal: 'function',
+    },
   },
   {
     subpath: './server',

@@ -52,7 +52,7 @@ export function loadRecord(value: unknown, alias: string): LoadedKey {
   const unavailable = () =>
     fail(
       'KEY_UNAVAILABLE',
-      `the stored key "${alias}" is damaged or of another format; call unbind() and sign in again`,
+      `the stored key "${alias}" is unreadable; call unbind() and sign in again`,
     );
   if (!isObject(value) || value.v !== 1 || typeof value.algorithm !== 'string')
     return unavailable();

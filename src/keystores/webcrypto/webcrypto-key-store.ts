@@ -1,9 +1,9 @@
 // A KeyStore over WebCrypto: non-extractable CryptoKeys, kept in IndexedDB where there is
 // one (browsers) and in memory elsewhere. No jose or noble here: this ships to browsers.
 
-import { signingAlgorithm } from '../../core/algorithms.js';
+import { signingAlgorithmForKey } from '../../core/algorithms.js';
 import { fail, mustBe, objectArg, wrapErrors } from '../../core/errors.js';
-import { type PublicJwk, parsePublicJwk } from '../../core/jwk.js';
+import { type EcPublicJwk, type PublicJwk, parsePublicJwk } from '../../core/jwk.js';
 import { checkAlias, checkKeySpec } from '../alias.js';
 import type { KeyInfo, KeySpec, KeyStore, KeyStoreCapabilities } from '../contract.js';
 import { supportsEd25519 } from './ed25519-support.js';
@@ -165,7 +165,7 @@ export class WebCryptoKeyStore implements KeyStore {
       this.#loaded.get(alias) ?? (await this.#load(alias)),
       'sign',
     );
-    const entry = signingAlgorithm(record.algorithm);
+    const entry = signingAlgorithmForKey(record.publicKey);
     let signature: Uint8Array;
     try {
       signature = new Uint8Array(
@@ -187,13 +187,13 @@ export class WebCryptoKeyStore implements KeyStore {
     checkAlias(alias);
     const { record } = await this.#use(alias, 'agree');
     try {
-      const peer = parsePublicJwk(peerPublicKey);
-      if (peer.kty !== 'EC') mustBe('peerPublicKey', 'an EC key');
-      // Import checks the point is on the curve; some implementations only check it in
-      // deriveBits. Either way a bad point ends here (the stored key was checked on load).
+      // A key of another type has no P-256 x and y, so import refuses it, as it refuses a point
+      // off the curve (some implementations check the point only in deriveBits). Either way a
+      // bad peer key ends here.
+      const { x, y } = parsePublicJwk(peerPublicKey) as Partial<EcPublicJwk>;
       const peerKey = await this.#subtle.importKey(
         'jwk',
-        { kty: 'EC', crv: 'P-256', x: peer.x, y: peer.y },
+        { kty: 'EC', crv: 'P-256', x, y },
         { name: 'ECDH', namedCurve: 'P-256' },
         true,
         [],

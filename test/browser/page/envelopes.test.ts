@@ -3,6 +3,7 @@
 // else does: tampered, truncated, wrong-aad and other-device envelopes all fail the same way.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { openEnvelope, openEnvelopeStream } from '../../../src/envelopes.js';
 import { patternBytes } from '../shared/pattern-bytes.js';
 import {
   deleteRegisteredDevices,
@@ -20,7 +21,7 @@ describe('envelopes in Chromium', () => {
   it('opens an envelope the Node server sealed for this device', async () => {
     const { binding, encryptionKey } = await registeredDevice();
     const envelope = expectOk(await sealEnvelopeOnServer('for this browser only', encryptionKey));
-    expect(new TextDecoder().decode(await binding.openEnvelope(envelope))).toBe(
+    expect(new TextDecoder().decode(await openEnvelope(binding, envelope))).toBe(
       'for this browser only',
     );
   });
@@ -31,9 +32,9 @@ describe('envelopes in Chromium', () => {
       await sealEnvelopeOnServer('invoice 42', encryptionKey, 'user:alice'),
     );
     expect(
-      new TextDecoder().decode(await binding.openEnvelope(envelope, { aad: 'user:alice' })),
+      new TextDecoder().decode(await openEnvelope(binding, envelope, { aad: 'user:alice' })),
     ).toBe('invoice 42');
-    await expectCode(binding.openEnvelope(envelope, { aad: 'user:mallory' }), 'INVALID_ENVELOPE');
+    await expectCode(openEnvelope(binding, envelope, { aad: 'user:mallory' }), 'INVALID_ENVELOPE');
   });
 
   it('refuses an envelope whose ciphertext was changed', async () => {
@@ -42,7 +43,7 @@ describe('envelopes in Chromium', () => {
     const parts = envelope.split('.');
     const ciphertext = parts[3]!;
     parts[3] = (ciphertext[0] === 'A' ? 'B' : 'A') + ciphertext.slice(1);
-    await expectCode(binding.openEnvelope(parts.join('.')), 'INVALID_ENVELOPE');
+    await expectCode(openEnvelope(binding, parts.join('.')), 'INVALID_ENVELOPE');
   });
 
   it('refuses an envelope sealed for another device', async () => {
@@ -51,14 +52,14 @@ describe('envelopes in Chromium', () => {
     const envelope = expectOk(
       await sealEnvelopeOnServer('for the other device', other.encryptionKey),
     );
-    await expectCode(binding.openEnvelope(envelope), 'INVALID_ENVELOPE');
+    await expectCode(openEnvelope(binding, envelope), 'INVALID_ENVELOPE');
   });
 
   it('opens a multi-segment stream the Node server sealed, byte for byte', async () => {
     const { binding, encryptionKey } = await registeredDevice();
     const length = 200_000;
     const sealed = fromBase64(expectOk(await sealEnvelopeStreamOnServer(length, encryptionKey)));
-    const opened = await readAll(binding.openEnvelopeStream(streamOf(sealed, 7_001)));
+    const opened = await readAll(openEnvelopeStream(binding, streamOf(sealed, 7_001)));
     expect(opened.length).toBe(length);
     expect(opened).toEqual(patternBytes(length));
   });
@@ -67,7 +68,7 @@ describe('envelopes in Chromium', () => {
     const { binding, encryptionKey } = await registeredDevice();
     const sealed = fromBase64(expectOk(await sealEnvelopeStreamOnServer(200_000, encryptionKey)));
     await expectCode(
-      readAll(binding.openEnvelopeStream(streamOf(sealed.slice(0, sealed.length - 1000)))),
+      readAll(openEnvelopeStream(binding, streamOf(sealed.slice(0, sealed.length - 1000)))),
       'INVALID_ENVELOPE',
     );
   });
@@ -78,6 +79,6 @@ describe('envelopes in Chromium', () => {
     const sealed = fromBase64(
       expectOk(await sealEnvelopeStreamOnServer(10_000, other.encryptionKey)),
     );
-    await expectCode(readAll(binding.openEnvelopeStream(streamOf(sealed))), 'INVALID_ENVELOPE');
+    await expectCode(readAll(openEnvelopeStream(binding, streamOf(sealed))), 'INVALID_ENVELOPE');
   });
 });

@@ -5,6 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OPEN_FAILED } from '../../../src/core/envelope/failure.js';
+import { openEnvelope } from '../../../src/envelopes.js';
 import { patternBytes } from '../shared/pattern-bytes.js';
 import {
   deleteRegisteredDevices,
@@ -69,7 +70,7 @@ describe.each([
   async function expectOpenFailed(tampered: string): Promise<void> {
     expect(tampered).not.toBe(envelope);
     expect(tampered.length).toBe(envelope.length);
-    await expect(device.binding.openEnvelope(tampered)).rejects.toMatchObject({
+    await expect(openEnvelope(device.binding, tampered)).rejects.toMatchObject({
       name: 'DeviceBindingError',
       code: 'INVALID_ENVELOPE',
       message: OPEN_FAILED,
@@ -77,7 +78,7 @@ describe.each([
   }
 
   async function expectMalformedCiphertext(tampered: string): Promise<void> {
-    await expect(device.binding.openEnvelope(tampered)).rejects.toMatchObject({
+    await expect(openEnvelope(device.binding, tampered)).rejects.toMatchObject({
       name: 'DeviceBindingError',
       code: 'INVALID_ENVELOPE',
       message: "the envelope's ciphertext is malformed",
@@ -95,7 +96,7 @@ describe.each([
     const proto = Uint8Array.prototype as unknown as WithSetFromBase64;
     const spy = vi.spyOn(proto, 'setFromBase64');
     try {
-      const opened = await device.binding.openEnvelope(envelope);
+      const opened = await openEnvelope(device.binding, envelope);
       expect(opened.length).toBe(length);
       expect(firstDifference(opened, patternBytes(length))).toBe(-1);
       const written = spy.mock.results.reduce(
@@ -127,7 +128,7 @@ describe.each([
   });
 
   it('still opens after those attempts', async () => {
-    expect((await device.binding.openEnvelope(envelope)).length).toBe(length);
+    expect((await openEnvelope(device.binding, envelope)).length).toBe(length);
   });
 
   it.each([

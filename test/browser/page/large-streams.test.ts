@@ -5,6 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPEN_FAILED } from '../../../src/core/envelope/failure.js';
+import { openEnvelopeStream } from '../../../src/envelopes.js';
 import { patternBytes } from '../shared/pattern-bytes.js';
 import {
   deleteRegisteredDevices,
@@ -48,7 +49,7 @@ describe.each([
 
   /** Opens `bytes` fed in `chunk`-byte pieces; expects it to fail, releasing only a prefix. */
   async function expectRefused(bytes: Uint8Array, chunk = 65_537): Promise<void> {
-    const drained = await drain(device.binding.openEnvelopeStream(streamOf(bytes, chunk)));
+    const drained = await drain(openEnvelopeStream(device.binding, streamOf(bytes, chunk)));
     expect(drained.closed).toBe(false);
     if (drained.closed) return;
     expect(drained.error).toMatchObject({ name: 'DeviceBindingError', code: 'INVALID_ENVELOPE' });
@@ -76,7 +77,7 @@ describe.each([
     ['in small chunks', 4_093],
     ['in one chunk', Number.MAX_SAFE_INTEGER],
   ])('opens byte for byte when it arrives %s', async (_how, chunk) => {
-    const drained = await drain(device.binding.openEnvelopeStream(streamOf(sealed, chunk)));
+    const drained = await drain(openEnvelopeStream(device.binding, streamOf(sealed, chunk)));
     expect(drained.closed).toBe(true);
     expect(drained.received.length).toBe(length);
     expect(firstDifference(drained.received, plaintext)).toBe(-1);
@@ -85,7 +86,7 @@ describe.each([
   it('refuses the stream without its final segment (cut at a segment boundary)', async () => {
     const boundary = headerLength + (segments - 1) * (segmentSize + TAG_LENGTH);
     const drained = await drain(
-      device.binding.openEnvelopeStream(streamOf(sealed.subarray(0, boundary), 65_537)),
+      openEnvelopeStream(device.binding, streamOf(sealed.subarray(0, boundary), 65_537)),
     );
     expect(drained.closed).toBe(false);
     if (drained.closed) return;
