@@ -15,7 +15,7 @@ import {
   type SigningAlgorithmEntry,
   signingAlgorithmForKey,
 } from './algorithms.js';
-import { grantAccess } from './binding-access.js';
+import type { BindingAccess, BindingAccessKey } from './binding-access.js';
 import { type CreateFetchOptions, createBoundFetch } from './bound-fetch.js';
 import { type CryptoBackend, type DigestBackend, resolveDigestBackend } from './crypto-backend.js';
 import { ProofBuilder, type RequestProofHeaders, type SignRequestOptions } from './dpop-proof.js';
@@ -120,11 +120,19 @@ export class DeviceBinding {
     this.#clock = clock ?? Date.now;
     this.#signingAlias = `${namespace}.signing`;
     this.#encryptionAlias = `${namespace}.encryption`;
-    grantAccess(this, {
+    // For the functions of devicebind/envelopes (binding-access.ts): hidden, not API.
+    const access: BindingAccess = {
       keys: (create) => this.#load({}, create),
       loadedKeys: () => this.#loaded,
       options,
-    });
+    };
+    Object.defineProperty(
+      this,
+      Symbol.for('devicebind.bindingAccess.v1' satisfies BindingAccessKey),
+      {
+        value: access,
+      },
+    );
   }
 
   /**

@@ -2,10 +2,10 @@
 // (envelopes and streams) and sealing secrets at rest to the install. Functions rather than
 // methods, so an app that only signs requests does not ship them.
 
-import { accessOf, type BindingAccess } from '../binding-access.js';
+import type { BindingAccess, BindingAccessKey } from '../binding-access.js';
 import { resolveCryptoBackend } from '../crypto-backend.js';
 import type { DeviceBinding, DeviceKeys } from '../device-binding.js';
-import { objectArg } from '../errors.js';
+import { mustBe, objectArg } from '../errors.js';
 import { openEnvelopeWithKey } from './open-envelope.js';
 import { openEnvelopeStreamWithKey } from './open-stream.js';
 import { sealWithKey, unsealWithKey } from './seal.js';
@@ -15,6 +15,18 @@ import type { EnvelopeKey, FlattenedJwe, OpenEnvelopeOptions } from './types.js'
 export interface SealOptions {
   /** What the value is for (e.g. `refresh-token`); it opens only with the same context. Default: the empty string. */
   context?: string;
+}
+
+const ACCESS = Symbol.for('devicebind.bindingAccess.v1' satisfies BindingAccessKey);
+
+/** What the DeviceBinding constructor granted. @throws `INVALID_ARGUMENT` for anything else. */
+function accessOf(binding: unknown): BindingAccess {
+  const access =
+    typeof binding === 'object' && binding !== null
+      ? (binding as Record<symbol, unknown>)[ACCESS]
+      : undefined;
+  if (typeof access !== 'object' || access === null) mustBe('binding', 'a DeviceBinding');
+  return access as BindingAccess;
 }
 
 /** The binding's encryption key as the envelope code takes it, and the device id. */
