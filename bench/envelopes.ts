@@ -4,8 +4,9 @@
 
 import { compactDecrypt } from 'jose';
 import { webCryptoBackend } from '../src/core/crypto-backend.js';
-import type { EnvelopeKey } from '../src/core/envelope/index.js';
-import * as envelopeModule from '../src/core/envelope/index.js';
+import { openEnvelopeWithKey } from '../src/core/envelope/open-envelope.js';
+import { openEnvelopeStreamWithKey } from '../src/core/envelope/open-stream.js';
+import type { EnvelopeKey } from '../src/core/envelope/types.js';
 import { MemoryKeyStore } from '../src/keystores/memory/index.js';
 import * as webCryptoStoreModule from '../src/keystores/webcrypto/index.js';
 import { sealEnvelope } from '../src/server/seal-envelope.js';
@@ -94,9 +95,10 @@ async function streamRss(
   const marks: number[] = [];
   let total = 0;
   const started = performance.now();
-  const reader = envelopeModule
-    .openEnvelopeStreamWithKey(key, sealEnvelopeStream(source, key.info.publicKey))
-    .getReader();
+  const reader = openEnvelopeStreamWithKey(
+    key,
+    sealEnvelopeStream(source, key.info.publicKey),
+  ).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -153,7 +155,7 @@ export default defineBench(async () => {
   const openName = `openEnvelope (${storeName})`;
   const envelopeCases: BenchCase[] = [
     raw,
-    { name: openName, run: () => envelopeModule.openEnvelopeWithKey(key, envelope) },
+    { name: openName, run: () => openEnvelopeWithKey(key, envelope) },
     { name: 'jose compactDecrypt', run: () => compactDecrypt(joseEnvelope, josePair.privateKey) },
   ];
 
@@ -167,7 +169,7 @@ export default defineBench(async () => {
     raw,
     {
       name: 'openEnvelopeStream (64 KiB chunks)',
-      run: () => drain(envelopeModule.openEnvelopeStreamWithKey(key, streamOfChunks(sealedChunks))),
+      run: () => drain(openEnvelopeStreamWithKey(key, streamOfChunks(sealedChunks))),
     },
     {
       name: 'sealEnvelopeStream (64 KiB chunks)',

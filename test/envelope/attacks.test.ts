@@ -2,11 +2,9 @@ import { constants, createPublicKey, publicEncrypt } from 'node:crypto';
 import { CompactEncrypt, FlattenedEncrypt, importJWK, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CryptoBackend } from '../../src/core/crypto-backend.js';
-import {
-  type EnvelopeKey,
-  OPEN_FAILED,
-  openEnvelopeWithKey,
-} from '../../src/core/envelope/index.js';
+import { OPEN_FAILED } from '../../src/core/envelope/failure.js';
+import { openEnvelopeWithKey } from '../../src/core/envelope/open-envelope.js';
+import type { EnvelopeKey } from '../../src/core/envelope/types.js';
 import { DeviceBindingError } from '../../src/core/errors.js';
 import type { KeyStore } from '../../src/keystores/contract.js';
 import { sealEnvelope } from '../../src/server/seal-envelope.js';

@@ -2,12 +2,9 @@
 // envelopes, streams and sealed values work the same, and interoperate with WebCrypto.
 
 import { describe, expect, it } from 'vitest';
-import {
-  openEnvelopeStreamWithKey,
-  openEnvelopeWithKey,
-  sealWithKey,
-  unsealWithKey,
-} from '../../src/core/envelope/index.js';
+import { openEnvelopeWithKey } from '../../src/core/envelope/open-envelope.js';
+import { openEnvelopeStreamWithKey } from '../../src/core/envelope/open-stream.js';
+import { sealWithKey, unsealWithKey } from '../../src/core/envelope/seal.js';
 import { pureJsCrypto } from '../../src/crypto/pure-js.js';
 import { sealEnvelope } from '../../src/server/seal-envelope.js';
 import { sealEnvelopeStream } from '../../src/server/seal-envelope-stream.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openEnvelopeWithKey } from '../../src/core/envelope/index.js';
+import { openEnvelopeWithKey } from '../../src/core/envelope/open-envelope.js';
 import { sealEnvelope } from '../../src/server/seal-envelope.js';
 import { headerOf } from './helpers/build-jwe.js';
 import { fixedRsaDevice, memoryDevice, rejection } from './helpers/devices.js';

@@ -1,14 +1,10 @@
 import { flattenedDecrypt, importJWK, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CryptoBackend } from '../../src/core/crypto-backend.js';
-import {
-  type EnvelopeKey,
-  OPEN_FAILED,
-  openEnvelopeWithKey,
-  sealWithKey,
-  unsealWithKey,
-} from '../../src/core/envelope/index.js';
-import { sealedAad } from '../../src/core/envelope/seal.js';
+import { OPEN_FAILED } from '../../src/core/envelope/failure.js';
+import { openEnvelopeWithKey } from '../../src/core/envelope/open-envelope.js';
+import { sealedAad, sealWithKey, unsealWithKey } from '../../src/core/envelope/seal.js';
+import type { EnvelopeKey } from '../../src/core/envelope/types.js';
 import { sealEnvelope } from '../../src/server/seal-envelope.js';
 import { b64u, headerOf, joinCompact, splitCompact } from './helpers/build-jwe.js';
 import {

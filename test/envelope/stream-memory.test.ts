@@ -4,7 +4,7 @@
 // buffering implementation would need twice over (sealed and opened copies).
 
 import { describe, expect, it } from 'vitest';
-import { openEnvelopeStreamWithKey } from '../../src/core/envelope/index.js';
+import { openEnvelopeStreamWithKey } from '../../src/core/envelope/open-stream.js';
 import { sealEnvelopeStream } from '../../src/server/seal-envelope-stream.js';
 import { memoryDevice } from './helpers/devices.js';
 

@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type EnvelopeKey,
-  OPEN_FAILED,
-  openEnvelopeStreamWithKey,
-} from '../../src/core/envelope/index.js';
+import { OPEN_FAILED } from '../../src/core/envelope/failure.js';
+import { openEnvelopeStreamWithKey } from '../../src/core/envelope/open-stream.js';
+import type { EnvelopeKey } from '../../src/core/envelope/types.js';
 import { DeviceBindingError } from '../../src/core/errors.js';
 import { sealEnvelopeStream } from '../../src/server/seal-envelope-stream.js';
 import {

@@ -4,14 +4,11 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EncryptionAlgorithm } from '../../src/core/algorithms.js';
-import {
-  type EnvelopeKey,
-  OPEN_FAILED,
-  openEnvelopeStreamWithKey,
-  openEnvelopeWithKey,
-  sealWithKey,
-  unsealWithKey,
-} from '../../src/core/envelope/index.js';
+import { OPEN_FAILED } from '../../src/core/envelope/failure.js';
+import { openEnvelopeWithKey } from '../../src/core/envelope/open-envelope.js';
+import { openEnvelopeStreamWithKey } from '../../src/core/envelope/open-stream.js';
+import { sealWithKey, unsealWithKey } from '../../src/core/envelope/seal.js';
+import type { EnvelopeKey } from '../../src/core/envelope/types.js';
 import { WebCryptoKeyStore } from '../../src/keystores/webcrypto/index.js';
 import { sealEnvelope } from '../../src/server/seal-envelope.js';
 import { sealEnvelopeStream } from '../../src/server/seal-envelope-stream.js';

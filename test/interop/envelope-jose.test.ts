@@ -12,7 +12,8 @@ import {
 } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EncryptionAlgorithm } from '../../src/core/algorithms.js';
-import { type EnvelopeKey, openEnvelopeWithKey } from '../../src/core/envelope/index.js';
+import { openEnvelopeWithKey } from '../../src/core/envelope/open-envelope.js';
+import type { EnvelopeKey } from '../../src/core/envelope/types.js';
 import { sealEnvelope } from '../../src/server/seal-envelope.js';
 import { fixedRsaJwk, jwkDevice } from '../envelope/helpers/devices.js';
 import { generateEcJwk } from '../envelope/helpers/jwk-key-store.js';

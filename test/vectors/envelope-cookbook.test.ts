@@ -3,7 +3,7 @@
 // as an unsupported curve, before any key operation.
 
 import { describe, expect, it } from 'vitest';
-import { openEnvelopeWithKey } from '../../src/core/envelope/index.js';
+import { openEnvelopeWithKey } from '../../src/core/envelope/open-envelope.js';
 import { sealEnvelope } from '../../src/server/seal-envelope.js';
 import { jwkDevice, memoryDevice, rejection } from '../envelope/helpers/devices.js';
 import { loadVector } from '../setup/vectors.js';

@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EncryptionAlgorithm } from '../../src/core/algorithms.js';
-import { type EnvelopeKey, openEnvelopeStreamWithKey } from '../../src/core/envelope/index.js';
+import { openEnvelopeStreamWithKey } from '../../src/core/envelope/open-stream.js';
 import { encodeStreamHeader, segmentNonce } from '../../src/core/envelope/stream-format.js';
+import type { EnvelopeKey } from '../../src/core/envelope/types.js';
 import { DeviceBindingError } from '../../src/core/errors.js';
 import { sealStreamWith } from '../../src/server/stream-sealer.js';
 import {

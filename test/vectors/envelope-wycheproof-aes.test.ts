@@ -5,11 +5,9 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CryptoBackend } from '../../src/core/crypto-backend.js';
-import {
-  type EnvelopeKey,
-  OPEN_FAILED,
-  openEnvelopeWithKey,
-} from '../../src/core/envelope/index.js';
+import { OPEN_FAILED } from '../../src/core/envelope/failure.js';
+import { openEnvelopeWithKey } from '../../src/core/envelope/open-envelope.js';
+import type { EnvelopeKey } from '../../src/core/envelope/types.js';
 import { DeviceBindingError } from '../../src/core/errors.js';
 import { b64u, buildWithCek, gcmReference } from '../envelope/helpers/build-jwe.js';
 import { backend, memoryDevice } from '../envelope/helpers/devices.js';

@@ -5,8 +5,9 @@
 
 import { p256 } from '@noble/curves/nist.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type EnvelopeKey, openEnvelopeWithKey } from '../../src/core/envelope/index.js';
+import { openEnvelopeWithKey } from '../../src/core/envelope/open-envelope.js';
 import { isP256Point } from '../../src/core/envelope/p256-point.js';
+import type { EnvelopeKey } from '../../src/core/envelope/types.js';
 import { DeviceBindingError } from '../../src/core/errors.js';
 import type { EcPublicJwk } from '../../src/core/jwk.js';
 import { b64u, buildEcdhEnvelope } from '../envelope/helpers/build-jwe.js';

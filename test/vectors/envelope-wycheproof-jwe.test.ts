@@ -5,7 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { EncryptionAlgorithm } from '../../src/core/algorithms.js';
-import { type EnvelopeKey, openEnvelopeWithKey } from '../../src/core/envelope/index.js';
+import { openEnvelopeWithKey } from '../../src/core/envelope/open-envelope.js';
+import type { EnvelopeKey } from '../../src/core/envelope/types.js';
 import { DeviceBindingError } from '../../src/core/errors.js';
 import { jwkDevice, memoryDevice } from '../envelope/helpers/devices.js';
 import { loadVector } from '../setup/vectors.js';

@@ -3,7 +3,7 @@
 
 import type { EncryptionAlgorithm } from '../../../src/core/algorithms.js';
 import { webCryptoBackend } from '../../../src/core/crypto-backend.js';
-import type { EnvelopeKey } from '../../../src/core/envelope/index.js';
+import type { EnvelopeKey } from '../../../src/core/envelope/types.js';
 import { DeviceBindingError } from '../../../src/core/errors.js';
 import { MemoryKeyStore } from '../../../src/keystores/memory/index.js';
 import { loadVector } from '../../setup/vectors.js';
