@@ -7,9 +7,9 @@ export {
   isDeviceBindingError,
 } from '../core/errors.js';
 export type { EcPublicJwk, OkpPublicJwk, PublicJwk, RsaPublicJwk } from '../core/jwk.js';
-export type { ExpectedNonce, NonceCheckFunction, NonceVerifier } from './expected-nonce.js';
-export type { HandshakeAttestation } from './handshake-keys.js';
-export type { RequestHeaders } from './http-headers.js';
+export type { ExpectedNonce, NonceCheckFunction, NonceVerifier } from './lib/expected-nonce.js';
+export type { HandshakeAttestation } from './lib/handshake-keys.js';
+export type { RequestHeaders } from './lib/http-headers.js';
 export {
   type NonceChallengeHeaders,
   type NonceChallengeOptions,

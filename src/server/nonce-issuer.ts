@@ -7,7 +7,7 @@ import { encodeBase64url } from '../core/base64url.js';
 import { concatBytes } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
 import { utf8Encode } from '../core/utf8.js';
-import { constantTimeEqual } from './constant-time.js';
+import { constantTimeEqual } from './lib/constant-time.js';
 
 /**
  * Options for {@link createNonceIssuer}.

@@ -12,8 +12,8 @@ import {
   STREAM_SALT_LENGTH,
 } from '../core/envelope/stream-format.js';
 import { fail } from '../core/errors.js';
+import { sealStreamWith } from './lib/stream-sealer.js';
 import { sealAlgorithm, sealEnvelope } from './seal-envelope.js';
-import { sealStreamWith } from './stream-sealer.js';
 
 /** Options of {@link sealEnvelopeStream}. */
 export interface SealEnvelopeStreamOptions {

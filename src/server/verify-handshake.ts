@@ -7,15 +7,15 @@ import { resolveCryptoBackend } from '../core/crypto-backend.js';
 import { fail } from '../core/errors.js';
 import { RESERVED_HANDSHAKE_CLAIMS } from '../core/handshake.js';
 import { jwkThumbprint, minimalPublicJwk, type PublicJwk } from '../core/jwk.js';
-import { decodeJsonObject, splitCompactJws } from './compact-jws.js';
-import { checkExpectedNonce, type ExpectedNonce, isNonceAccepted } from './expected-nonce.js';
+import { decodeJsonObject, splitCompactJws } from './lib/compact-jws.js';
+import { checkExpectedNonce, type ExpectedNonce, isNonceAccepted } from './lib/expected-nonce.js';
 import {
   type HandshakeAttestation,
   parseAttestation,
   parseEncryptionKey,
-} from './handshake-keys.js';
-import { parseProtectedHeader } from './protected-header.js';
-import { checkIssuedAt, currentSeconds, secondsOption } from './time-window.js';
+} from './lib/handshake-keys.js';
+import { parseProtectedHeader } from './lib/protected-header.js';
+import { checkIssuedAt, currentSeconds, secondsOption } from './lib/time-window.js';
 
 /**
  * Options for {@link verifyHandshake}.

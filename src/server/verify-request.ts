@@ -8,16 +8,16 @@ import { resolveCryptoBackend } from '../core/crypto-backend.js';
 import { DeviceBindingError, fail } from '../core/errors.js';
 import { type PublicJwk, parsePublicJwk, thumbprintInput } from '../core/jwk.js';
 import { utf8Encode } from '../core/utf8.js';
-import { decodeJsonObject, splitCompactJws } from './compact-jws.js';
-import { constantTimeEqual } from './constant-time.js';
-import { checkExpectedNonce, type ExpectedNonce, isNonceAccepted } from './expected-nonce.js';
-import { checkHeaders, type RequestHeaders, readHeader } from './http-headers.js';
-import { normalizeHtu } from './htu.js';
-import { LruMap } from './lru-map.js';
-import { type ProtectedHeader, parseProtectedHeader } from './protected-header.js';
+import { decodeJsonObject, splitCompactJws } from './lib/compact-jws.js';
+import { constantTimeEqual } from './lib/constant-time.js';
+import { checkExpectedNonce, type ExpectedNonce, isNonceAccepted } from './lib/expected-nonce.js';
+import { checkHeaders, type RequestHeaders, readHeader } from './lib/http-headers.js';
+import { normalizeHtu } from './lib/htu.js';
+import { LruMap } from './lib/lru-map.js';
+import { type ProtectedHeader, parseProtectedHeader } from './lib/protected-header.js';
+import { checkIssuedAt, currentSeconds, secondsOption } from './lib/time-window.js';
+import { verificationKey, verifySignature } from './lib/verification-keys.js';
 import type { ReplayCache } from './replay-cache.js';
-import { checkIssuedAt, currentSeconds, secondsOption } from './time-window.js';
-import { verificationKey, verifySignature } from './verification-keys.js';
 
 /**
  * The request as the server received it.

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SIGNING_ALGORITHMS } from '../../src/core/algorithms.js';
 import { encodeBase64url } from '../../src/core/base64url.js';
 import { parsePublicJwk, thumbprintInput } from '../../src/core/jwk.js';
-import { verificationKey, verifySignature } from '../../src/server/verification-keys.js';
+import { verificationKey, verifySignature } from '../../src/server/lib/verification-keys.js';
 import { loadVector } from '../setup/vectors.js';
 
 interface DerTest {

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { signingAlgorithm } from '../../src/core/algorithms.js';
 import { DeviceBindingError } from '../../src/core/errors.js';
 import { parsePublicJwk, thumbprintInput } from '../../src/core/jwk.js';
-import { decodeJsonObject, splitCompactJws } from '../../src/server/compact-jws.js';
-import { verificationKey, verifySignature } from '../../src/server/verification-keys.js';
+import { decodeJsonObject, splitCompactJws } from '../../src/server/lib/compact-jws.js';
+import { verificationKey, verifySignature } from '../../src/server/lib/verification-keys.js';
 import { loadVector } from '../setup/vectors.js';
 
 interface JwsTest {

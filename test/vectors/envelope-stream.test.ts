@@ -10,7 +10,7 @@ import { openEnvelopeStreamWithKey } from '../../src/core/envelope/open-stream.j
 import { encodeStreamHeader, segmentNonce } from '../../src/core/envelope/stream-format.js';
 import type { EnvelopeKey } from '../../src/core/envelope/types.js';
 import { DeviceBindingError } from '../../src/core/errors.js';
-import { sealStreamWith } from '../../src/server/stream-sealer.js';
+import { sealStreamWith } from '../../src/server/lib/stream-sealer.js';
 import {
   backend,
   collect,

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SIGNING_ALGORITHMS } from '../../src/core/algorithms.js';
-import { type PublicJwk, thumbprintInput } from '../../src/core/jwk.js';
-import { verificationKey, verifySignature } from '../../src/server/verification-keys.js';
-import { newKey } from './helpers/proofs.js';
+import { SIGNING_ALGORITHMS } from '../../../src/core/algorithms.js';
+import { type PublicJwk, thumbprintInput } from '../../../src/core/jwk.js';
+import { verificationKey, verifySignature } from '../../../src/server/lib/verification-keys.js';
+import { newKey } from '../helpers/proofs.js';
 
 const ES256 = SIGNING_ALGORITHMS.ES256;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LruMap } from '../../src/server/lru-map.js';
+import { LruMap } from '../../../src/server/lib/lru-map.js';
 
 describe('LruMap', () => {
   it('never holds more than its capacity', () => {

@@ -1,8 +1,8 @@
 // The sealing side of the stream format (docs/formats/stream.md) with every random input
 // passed in, so the published vectors can be reproduced byte for byte.
 
-import type { AesGcmKey, CryptoBackend } from '../core/crypto-backend.js';
-import { readerOf, segmentStream } from '../core/envelope/segment-pipeline.js';
+import type { AesGcmKey, CryptoBackend } from '../../core/crypto-backend.js';
+import { readerOf, segmentStream } from '../../core/envelope/segment-pipeline.js';
 import {
   deriveStreamKey,
   encodeStreamHeader,
@@ -11,8 +11,8 @@ import {
   STREAM_NONCE_PREFIX_LENGTH,
   STREAM_SALT_LENGTH,
   segmentNonce,
-} from '../core/envelope/stream-format.js';
-import { DeviceBindingError, fail } from '../core/errors.js';
+} from '../../core/envelope/stream-format.js';
+import { DeviceBindingError, fail } from '../../core/errors.js';
 
 /** @internal Everything a sealed stream is made from, besides the plaintext. */
 export interface StreamSealParameters {

@@ -1,7 +1,7 @@
 // Reads one request header from a `Headers` or a plain object, case-insensitively, and
 // tells a single value apart from a repeated header.
 
-import { fail } from '../core/errors.js';
+import { fail } from '../../core/errors.js';
 
 /**
  * Request headers: a Fetch `Headers`, or a plain object such as Node's `req.headers`

@@ -1,9 +1,9 @@
 // Strict parsing of a JWS compact serialization (RFC 7515 §7.1): exactly three non-empty,
 // canonical base64url segments, a JSON-object header and payload, nothing else.
 
-import { decodeBase64url, hasCanonicalEnd } from '../core/base64url.js';
-import { fail } from '../core/errors.js';
-import { utf8Decode, utf8Encode } from '../core/utf8.js';
+import { decodeBase64url, hasCanonicalEnd } from '../../core/base64url.js';
+import { fail } from '../../core/errors.js';
+import { utf8Decode, utf8Encode } from '../../core/utf8.js';
 
 /** @internal The error code a verifier reports malformed input with. */
 export type VerificationCode = 'INVALID_PROOF' | 'INVALID_HANDSHAKE';

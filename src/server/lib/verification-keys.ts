@@ -1,10 +1,10 @@
 // Imported verification keys, cached by RFC 7638 thumbprint, so a device's public key is
 // imported and hashed once, not on every request.
 
-import type { SigningAlgorithmEntry } from '../core/algorithms.js';
-import { resolveCryptoBackend } from '../core/crypto-backend.js';
-import { fail } from '../core/errors.js';
-import { jwkThumbprint, minimalPublicJwk, type PublicJwk } from '../core/jwk.js';
+import type { SigningAlgorithmEntry } from '../../core/algorithms.js';
+import { resolveCryptoBackend } from '../../core/crypto-backend.js';
+import { fail } from '../../core/errors.js';
+import { jwkThumbprint, minimalPublicJwk, type PublicJwk } from '../../core/jwk.js';
 import { LruMap } from './lru-map.js';
 
 /** @internal A public key ready for `crypto.subtle.verify`, with its thumbprint. */

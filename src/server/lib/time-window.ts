@@ -1,6 +1,6 @@
 // The clock and `iat` window checks shared by handshake and proof verification.
 
-import { fail } from '../core/errors.js';
+import { fail } from '../../core/errors.js';
 import type { VerificationCode } from './compact-jws.js';
 
 /** @internal The current time in seconds: `now` (a Date or epoch milliseconds) or the clock. */

@@ -1,9 +1,9 @@
 // Checks the protected header of a proof or handshake: `typ`, an allowlisted `alg` that
 // matches the key, and the signing key embedded as a public JWK (and only that way).
 
-import { type SigningAlgorithmEntry, signingAlgorithm } from '../core/algorithms.js';
-import { DeviceBindingError, fail } from '../core/errors.js';
-import { type PublicJwk, parsePublicJwk, thumbprintInput } from '../core/jwk.js';
+import { type SigningAlgorithmEntry, signingAlgorithm } from '../../core/algorithms.js';
+import { DeviceBindingError, fail } from '../../core/errors.js';
+import { type PublicJwk, parsePublicJwk, thumbprintInput } from '../../core/jwk.js';
 import type { VerificationCode } from './compact-jws.js';
 
 /** @internal A validated protected header. */

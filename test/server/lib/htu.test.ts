@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeHtu } from '../../src/server/htu.js';
+import { normalizeHtu } from '../../../src/server/lib/htu.js';
 
 describe('normalizeHtu (RFC 9449 §4.3, RFC 3986 §6.2.2–6.2.3)', () => {
   it.each([

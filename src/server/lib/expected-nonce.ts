@@ -1,7 +1,7 @@
 // What a verifier accepts as the nonce: a fixed value, a checking function, or a nonce
 // issuer, and the one place that evaluates it.
 
-import { DeviceBindingError, fail } from '../core/errors.js';
+import { DeviceBindingError, fail } from '../../core/errors.js';
 import { constantTimeEqual } from './constant-time.js';
 
 /**

@@ -1,10 +1,10 @@
 // Checks the parts of a handshake that describe keys: the certified encryption key and the
 // optional key attestation.
 
-import { keyManagementAlgorithm } from '../core/algorithms.js';
-import { DeviceBindingError, fail } from '../core/errors.js';
-import { type PublicJwk, parsePublicJwk, thumbprintInput } from '../core/jwk.js';
-import type { KeyAttestation } from '../keystores/contract.js';
+import { keyManagementAlgorithm } from '../../core/algorithms.js';
+import { DeviceBindingError, fail } from '../../core/errors.js';
+import { type PublicJwk, parsePublicJwk, thumbprintInput } from '../../core/jwk.js';
+import type { KeyAttestation } from '../../keystores/contract.js';
 import { subtleCrypto } from './verification-keys.js';
 
 /**
