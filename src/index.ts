@@ -19,8 +19,10 @@ export type { RequestProofHeaders, SignRequestOptions } from './core/dpop-proof.
 export {
   DeviceBindingError,
   type DeviceBindingErrorCode,
+  type DeviceBindingErrorDetail,
   type DeviceBindingErrorOptions,
   isDeviceBindingError,
+  type VerificationFailureReason,
 } from './core/errors.js';
 export type { CreateHandshakeOptions, Handshake } from './core/handshake.js';
 export type { EcPublicJwk, OkpPublicJwk, PublicJwk, RsaPublicJwk } from './core/jwk.js';

@@ -1,8 +1,9 @@
 // A fetch wrapper that signs every request with the device key, sends the access token as
 // `Authorization: DPoP …`, tracks server nonces per origin and retries once on a nonce challenge.
 
+import { assertObject, mustBe } from './assert.js';
 import type { RequestProofHeaders, SignRequestOptions } from './dpop-proof.js';
-import { fail, mustBe, objectArg } from './errors.js';
+import { fail } from './errors.js';
 import { parseHttpUrl } from './request-target.js';
 
 /** The access token for a request: a string, or a function giving the current one. */
@@ -58,7 +59,7 @@ export function createBoundFetch(
   signRequest: SignRequest,
   options: CreateFetchOptions = {},
 ): typeof fetch {
-  const baseFetch = objectArg(options).fetch ?? globalThis.fetch;
+  const baseFetch = assertObject(options).fetch ?? globalThis.fetch;
   if (typeof baseFetch !== 'function')
     fail('INVALID_ARGUMENT', 'no fetch available; pass "options.fetch"');
   const { accessToken } = options;

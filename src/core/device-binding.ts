@@ -15,11 +15,12 @@ import {
   type SigningAlgorithmEntry,
   signingAlgorithmForKey,
 } from './algorithms.js';
+import { assertObject, mustBe } from './assert.js';
 import type { BindingAccess, BindingAccessKey } from './binding-access.js';
 import { type CreateFetchOptions, createBoundFetch } from './bound-fetch.js';
 import { type CryptoBackend, type DigestBackend, resolveDigestBackend } from './crypto-backend.js';
 import { ProofBuilder, type RequestProofHeaders, type SignRequestOptions } from './dpop-proof.js';
-import { asDeviceBindingError, DeviceBindingError, fail, mustBe, objectArg } from './errors.js';
+import { asDeviceBindingError, DeviceBindingError, fail } from './errors.js';
 import { buildHandshakePayload, type CreateHandshakeOptions, type Handshake } from './handshake.js';
 import { jwkThumbprint, minimalPublicJwk, type PublicJwk, parsePublicJwk } from './jwk.js';
 import { encodeProtectedHeader, signCompactJws } from './jws.js';
@@ -105,7 +106,7 @@ export class DeviceBinding {
 
   /** @throws `INVALID_ARGUMENT` for a missing key store or a malformed namespace; `CRYPTO_UNAVAILABLE` without WebCrypto or a `crypto` option. */
   constructor(options: DeviceBindingOptions) {
-    const { keyStore, namespace, clock } = objectArg(options);
+    const { keyStore, namespace, clock } = assertObject(options);
     if (typeof keyStore !== 'object' || typeof keyStore?.sign !== 'function')
       mustBe('options.keyStore', 'a KeyStore');
     if (typeof namespace !== 'string' || !NAMESPACE_PATTERN.test(namespace)) {

@@ -1,9 +1,9 @@
 // The RFC 9449 DPoP proof payload, plus the RFC 9530 body digest the proof signs over.
 
+import { assertObject, mustBe } from './assert.js';
 import { encodeBase64url } from './base64url.js';
 import { bodyBytes, contentDigest, type RequestBody } from './content-digest.js';
 import type { DigestBackend } from './crypto-backend.js';
-import { mustBe, objectArg } from './errors.js';
 import { htuOf, normalizeMethod } from './request-target.js';
 import { utf8Encode } from './utf8.js';
 
@@ -66,7 +66,7 @@ export class ProofBuilder {
    * or a new access token to hash. @throws `INVALID_ARGUMENT`
    */
   build(options: SignRequestOptions, issuedAt: number): ProofParts | Promise<ProofParts> {
-    const { method, url, body, accessToken, nonce } = objectArg(options);
+    const { method, url, body, accessToken, nonce } = assertObject(options);
     const payload: Record<string, string | number> = {
       jti: this.#nextJti(),
       htm: normalizeMethod(method),

@@ -24,6 +24,7 @@
  *   or is full of live ids); the proof is refused. Answer 503: the client may retry later.
  * - `NONCE_REQUIRED`: the server requires a (fresh) nonce; retry with the `DPoP-Nonce` it sent.
  * - `INVALID_ENVELOPE`: an envelope, stream or sealed value could not be opened.
+ * - `ATTESTATION_FAILED`: key attestation evidence did not meet the policy (see `detail.reason`).
  */
 export type DeviceBindingErrorCode =
   | 'INVALID_ARGUMENT'
@@ -44,7 +45,62 @@ export type DeviceBindingErrorCode =
   | 'REPLAYED'
   | 'REPLAY_CHECK_FAILED'
   | 'NONCE_REQUIRED'
-  | 'INVALID_ENVELOPE';
+  | 'INVALID_ENVELOPE'
+  | 'ATTESTATION_FAILED';
+
+/**
+ * Why a verification failed, for operators who count failures without parsing messages.
+ *
+ * - `missing`: a required claim, header or member is absent.
+ * - `malformed`: it is present but not of the required form.
+ * - `mismatch`: it differs from what the verifier expected (`expected` and `actual` say how).
+ * - `stale`: it was issued too long ago.
+ * - `future`: it was issued in the future (beyond the clock tolerance).
+ * - `expired` / `not_yet_valid`: outside its own validity window.
+ * - `unsupported`: an algorithm or key type outside the allowlist.
+ * - `invalid_signature`: the signature does not verify.
+ * - `replayed`: seen before.
+ * - `duplicate`: present more than once.
+ * - `too_long`: longer than the verifier accepts.
+ * - `unavailable`: a dependency of the check (replay cache, revocation list) did not answer.
+ *
+ * Attestation adds its own reasons (e.g. `untrusted_root`, `revoked`, `software_key`).
+ */
+export type VerificationFailureReason =
+  | 'missing'
+  | 'malformed'
+  | 'mismatch'
+  | 'stale'
+  | 'future'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'unsupported'
+  | 'invalid_signature'
+  | 'replayed'
+  | 'duplicate'
+  | 'too_long'
+  | 'unavailable'
+  | (string & {});
+
+/**
+ * Structured detail of a verification failure, beside the human message. Envelope opening
+ * never carries one: its single failure is deliberate (no decryption oracle).
+ *
+ * @example
+ * ```ts
+ * if (err instanceof DeviceBindingError && err.detail?.claim === 'htu') metrics.htuMismatch++;
+ * ```
+ */
+export interface DeviceBindingErrorDetail {
+  /** What failed: a claim (`htu`, `ath`, `iat`), a header (`DPoP`), or a member. */
+  readonly claim?: string;
+  /** Why it failed. */
+  readonly reason: VerificationFailureReason;
+  /** What the verifier expected, when that is not a secret (URLs, methods). */
+  readonly expected?: string;
+  /** What it found, when that is not a secret. */
+  readonly actual?: string;
+}
 
 const BRAND: unique symbol = Symbol.for('devicebind.DeviceBindingError');
 
@@ -52,6 +108,8 @@ const BRAND: unique symbol = Symbol.for('devicebind.DeviceBindingError');
 export interface DeviceBindingErrorOptions {
   /** The underlying error, kept for debugging. Never contains key material. */
   cause?: unknown;
+  /** Structured detail of a verification failure. */
+  detail?: DeviceBindingErrorDetail;
 }
 
 /**
@@ -71,6 +129,8 @@ export interface DeviceBindingErrorOptions {
 export class DeviceBindingError extends Error {
   /** A stable, machine-readable code. */
   readonly code: DeviceBindingErrorCode;
+  /** Which claim failed and why, for verification failures (absent for other errors). */
+  readonly detail?: DeviceBindingErrorDetail;
 
   constructor(
     code: DeviceBindingErrorCode,
@@ -80,6 +140,7 @@ export class DeviceBindingError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DeviceBindingError';
     this.code = code;
+    if (options.detail !== undefined) this.detail = options.detail;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
@@ -109,15 +170,14 @@ export function fail(code: DeviceBindingErrorCode, message: string, cause?: unkn
   throw new DeviceBindingError(code, message, { cause });
 }
 
-/** @internal Throws `INVALID_ARGUMENT` with the message `"<name>" must be <what>`. */
-export function mustBe(name: string, what: string, cause?: unknown): never {
-  return fail('INVALID_ARGUMENT', `"${name}" must be ${what}`, cause);
-}
-
-/** @internal Returns `value` when it is a non-null object. @throws `INVALID_ARGUMENT` naming `name` */
-export function objectArg<T>(value: T, name = 'options'): T & object {
-  if (typeof value !== 'object' || value === null) mustBe(name, 'an object');
-  return value as T & object;
+/** @internal Throws a verification failure with its structured detail. */
+export function refuse(
+  code: DeviceBindingErrorCode,
+  message: string,
+  detail: DeviceBindingErrorDetail,
+  cause?: unknown,
+): never {
+  throw new DeviceBindingError(code, message, { cause, detail });
 }
 
 /**

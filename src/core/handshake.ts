@@ -2,9 +2,9 @@
 // encryption key with it (docs/formats/handshake-and-proof.md).
 
 import type { KeyAttestation } from '../keystores/contract.js';
+import { assertObject, mustBe } from './assert.js';
 import { encodeBase64url } from './base64url.js';
 import type { DigestBackend } from './crypto-backend.js';
-import { mustBe, objectArg } from './errors.js';
 import type { PublicJwk } from './jwk.js';
 
 /** Options for {@link DeviceBinding.createHandshake}. */
@@ -56,7 +56,7 @@ export function buildHandshakePayload(
   },
   crypto: DigestBackend,
 ): Record<string, unknown> {
-  const { nonce, subject, claims } = objectArg(options);
+  const { nonce, subject, claims } = assertObject(options);
   if (typeof nonce !== 'string' || nonce.length === 0 || nonce.length > 1024) {
     mustBe('options.nonce', "the server's challenge, a string of 1–1024 characters");
   }

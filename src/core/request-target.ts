@@ -1,6 +1,7 @@
 // The request target as a DPoP proof names it: method and `htu` (RFC 9449 §4.2).
 
-import { fail, mustBe } from './errors.js';
+import { mustBe } from './assert.js';
+import { fail } from './errors.js';
 import { runtimeFallback } from './runtime-fallbacks.js';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

@@ -1,6 +1,7 @@
 // Checks shared by every adapter: alias syntax and the key-spec fields a store must honour.
 
-import { fail, mustBe, objectArg } from '../core/errors.js';
+import { assertObject, mustBe } from '../core/assert.js';
+import { fail } from '../core/errors.js';
 import type { KeySpec, KeyStoreCapabilities } from './contract.js';
 
 const ALIAS_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -18,7 +19,10 @@ export function checkAlias(alias: unknown): string {
  * @throws `INVALID_ARGUMENT` for a malformed spec; `UNSUPPORTED_ALGORITHM` for an undeclared algorithm or policy.
  */
 export function checkKeySpec(spec: unknown, capabilities: KeyStoreCapabilities): KeySpec {
-  const { purpose, algorithm, userAuthentication, hardware } = objectArg(spec, 'spec') as KeySpec;
+  const { purpose, algorithm, userAuthentication, hardware } = assertObject(
+    spec,
+    'spec',
+  ) as KeySpec;
   const offered =
     purpose === 'sign'
       ? capabilities.signing

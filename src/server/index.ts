@@ -4,7 +4,9 @@
 export {
   DeviceBindingError,
   type DeviceBindingErrorCode,
+  type DeviceBindingErrorDetail,
   isDeviceBindingError,
+  type VerificationFailureReason,
 } from '../core/errors.js';
 export type { EcPublicJwk, OkpPublicJwk, PublicJwk, RsaPublicJwk } from '../core/jwk.js';
 export type { ExpectedNonce, NonceCheckFunction, NonceVerifier } from './lib/expected-nonce.js';

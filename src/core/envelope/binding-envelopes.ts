@@ -2,10 +2,10 @@
 // (envelopes and streams) and sealing secrets at rest to the install. Functions rather than
 // methods, so an app that only signs requests does not ship them.
 
+import { assertObject, mustBe } from '../assert.js';
 import type { BindingAccess, BindingAccessKey } from '../binding-access.js';
 import { resolveCryptoBackend } from '../crypto-backend.js';
 import type { DeviceBinding, DeviceKeys } from '../device-binding.js';
-import { mustBe, objectArg } from '../errors.js';
 import { openEnvelopeWithKey } from './open-envelope.js';
 import { openEnvelopeStreamWithKey } from './open-stream.js';
 import { sealWithKey, unsealWithKey } from './seal.js';
@@ -147,7 +147,7 @@ export async function seal(
   options: SealOptions = {},
 ): Promise<string> {
   const { key, deviceId } = await loadEnvelopeKey(binding, true);
-  return sealWithKey(key, data, { deviceId, context: objectArg(options).context as string });
+  return sealWithKey(key, data, { deviceId, context: assertObject(options).context as string });
 }
 
 /**
@@ -169,5 +169,5 @@ export async function unseal(
   options: SealOptions = {},
 ): Promise<Uint8Array> {
   const { key, deviceId } = await loadEnvelopeKey(binding, false);
-  return unsealWithKey(key, sealed, { deviceId, context: objectArg(options).context as string });
+  return unsealWithKey(key, sealed, { deviceId, context: assertObject(options).context as string });
 }

@@ -7,7 +7,8 @@ import {
   type KeyManagementEntry,
   keyManagementAlgorithm,
 } from '../algorithms.js';
-import { fail, mustBe } from '../errors.js';
+import { mustBe } from '../assert.js';
+import { fail } from '../errors.js';
 import type { EnvelopeKey } from './types.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,7 +1,7 @@
 // Parses a JWE in compact (RFC 7516 §7.1) or flattened JSON (§7.2.2) serialization: the
 // header first (so algorithm refusals come before anything else), then the binary parts.
 
-import { mustBe } from '../errors.js';
+import { mustBe } from '../assert.js';
 import { utf8Decode } from '../utf8.js';
 import { decodePart } from './decode-part.js';
 import { malformed } from './failure.js';

@@ -2,8 +2,9 @@
 // device's own encryption key, bound to the device id and a caller-chosen context.
 
 import { contentEncryptionAlgorithm } from '../algorithms.js';
+import { mustBe } from '../assert.js';
 import { concatBytes, uint32BE } from '../bytes.js';
-import { fail, mustBe, wrapErrors } from '../errors.js';
+import { fail, wrapErrors } from '../errors.js';
 import { utf8Encode } from '../utf8.js';
 import { encryptToKey } from './encrypt-to-key.js';
 import { checkEnvelopeKey } from './envelope-key.js';

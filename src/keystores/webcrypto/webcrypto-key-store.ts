@@ -2,7 +2,8 @@
 // one (browsers) and in memory elsewhere. No jose or noble here: this ships to browsers.
 
 import { signingAlgorithmForKey } from '../../core/algorithms.js';
-import { fail, mustBe, objectArg, wrapErrors } from '../../core/errors.js';
+import { assertObject, mustBe } from '../../core/assert.js';
+import { fail, wrapErrors } from '../../core/errors.js';
 import { type EcPublicJwk, type PublicJwk, parsePublicJwk } from '../../core/jwk.js';
 import { checkAlias, checkKeySpec } from '../alias.js';
 import type { KeyInfo, KeySpec, KeyStore, KeyStoreCapabilities } from '../contract.js';
@@ -95,7 +96,7 @@ export class WebCryptoKeyStore implements KeyStore {
   #capabilities: Promise<KeyStoreCapabilities> | undefined;
 
   constructor(options: WebCryptoKeyStoreOptions = {}) {
-    const subtle = (objectArg(options).crypto ?? globalThis.crypto)?.subtle;
+    const subtle = (assertObject(options).crypto ?? globalThis.crypto)?.subtle;
     if (subtle === undefined) {
       fail(
         'CRYPTO_UNAVAILABLE',

@@ -40,6 +40,7 @@ const KNOWN_CODES: Readonly<Record<DeviceBindingErrorCode, true>> = {
   REPLAY_CHECK_FAILED: true,
   NONCE_REQUIRED: true,
   INVALID_ENVELOPE: true,
+  ATTESTATION_FAILED: true,
 };
 
 /**
