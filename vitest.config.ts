@@ -1,12 +1,22 @@
 // Test projects: the Node suite, the core again without crypto.subtle (pure-JS backend), the
-// packaging checks on the built package, and, when a Chromium is installed, real-browser tests.
+// packaging checks on the built package, the other runtimes the README advertises (workerd,
+// Deno, Bun: each when installed), and, when a Chromium is installed, real-browser tests.
 
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { findRuntime } from './scripts/runtimes.mjs';
 import { CHROMIUM_ARGS, findChromium } from './test/setup/chromium.js';
 import { serverCommands } from './test/setup/server-commands.js';
 
 const chromium = findChromium();
+
+// A runtime that is not installed has no tests registered (scripts/test.mjs says so loudly):
+// the workerd suite needs workerd; the package smoke test runs in whichever of Deno and Bun
+// is there, and in Node.
+const runtimeTests = [
+  ...(findRuntime('workerd') ? ['test/runtimes/workerd/**/*.test.ts'] : []),
+  'test/runtimes/package-smoke.test.ts',
+];
 
 const browserProjects =
   chromium === undefined
@@ -57,7 +67,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/browser/**', 'test/package/**', 'test/examples/**'],
+          exclude: ['test/browser/**', 'test/package/**', 'test/examples/**', 'test/runtimes/**'],
           testTimeout: 30_000,
         },
       },
@@ -78,6 +88,16 @@ export default defineConfig({
           globalSetup: ['test/setup/build-once.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'runtimes',
+          environment: 'node',
+          include: runtimeTests,
+          globalSetup: ['test/setup/build-once.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       ...browserProjects,

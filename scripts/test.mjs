@@ -1,9 +1,11 @@
 // `npm test`: build, typecheck and lint, then every vitest project (Node, Node without
-// crypto.subtle, packaging, and real Chromium when installed); ends with "N passed, N failed".
+// crypto.subtle, packaging, workerd/Deno/Bun and real Chromium when installed); ends with
+// "N passed, N failed".
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { findRuntime, INSTALL_HINT, RUNTIME_NAMES } from './runtimes.mjs';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const resultsDir = fileURLToPath(new URL('../.vitest-tmp/', import.meta.url));
@@ -106,6 +108,12 @@ if (chromium === undefined) {
   console.log(
     `!!!!! BROWSER TESTS NOT RUN: no Chromium at ${where} (apt-get install -y chromium, or set CHROMIUM_PATH) !!!!!`,
   );
+}
+for (const name of RUNTIME_NAMES) {
+  if (findRuntime(name) === undefined)
+    console.log(
+      `!!!!! ${name.toUpperCase()} TESTS NOT RUN: ${name} is not installed (${INSTALL_HINT[name]}) !!!!!`,
+    );
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;
