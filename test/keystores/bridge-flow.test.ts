@@ -1,8 +1,11 @@
 // The whole device-binding flow through both simulated bridges: DeviceBinding makes its keys
 // in the simulated Android Keystore (API 28, 31, 35) and iOS Secure Enclave, its handshake and
 // request proofs verify with devicebind/server and with jose (EmbeddedJWK), envelopes sealed
-// by jose and by the server open on the device, and a key invalidated by a new biometric
-// enrolment surfaces as KEY_INVALIDATED, after which unbind() and a new handshake recover.
+// by jose and by the server open on the device, and a new biometric enrolment surfaces as
+// KEY_INVALIDATED, after which unbind() and a new handshake recover. Who notices the
+// enrolment differs: Android Keystore for biometric-only keys; for keys that accept the
+// device credential Keystore does not (they are bound to the lock screen), and the
+// reference module's biometric canary does; on iOS the saved biometric domain state.
 
 import { CompactEncrypt, decodeJwt, EmbeddedJWK, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +38,8 @@ interface Variant {
   readonly encryptionAlg: string;
   readonly attestation: 'android-key' | undefined;
   readonly userAuthentication: DeviceBindingOptions['userAuthentication'];
+  /** What reports the enrolment change on this variant. */
+  readonly invalidatedBy: string;
   make(): { simulator: BridgeSimulator; keyStore: KeyStore };
 }
 
@@ -44,6 +49,7 @@ const VARIANTS: Variant[] = [
     encryptionAlg: 'RSA-OAEP',
     attestation: 'android-key',
     userAuthentication: { type: 'biometric', validitySeconds: 0 },
+    invalidatedBy: 'Keystore',
     make() {
       const simulator = createBridgeSimulator({ platform: 'android', apiLevel: 28 });
       return { simulator, keyStore: new AndroidKeyStore(simulator) };
@@ -54,6 +60,7 @@ const VARIANTS: Variant[] = [
     encryptionAlg: 'ECDH-ES+A256KW',
     attestation: 'android-key',
     userAuthentication: { type: 'biometric-or-device-credential', validitySeconds: 120 },
+    invalidatedBy: 'the biometric canary',
     make() {
       const simulator = createBridgeSimulator({ platform: 'android', apiLevel: 31 });
       return { simulator, keyStore: new AndroidKeyStore(simulator) };
@@ -64,6 +71,7 @@ const VARIANTS: Variant[] = [
     encryptionAlg: 'RSA-OAEP-256',
     attestation: 'android-key',
     userAuthentication: { type: 'biometric', validitySeconds: 0 },
+    invalidatedBy: 'Keystore',
     make() {
       const simulator = createBridgeSimulator({
         platform: 'android',
@@ -78,6 +86,7 @@ const VARIANTS: Variant[] = [
     encryptionAlg: 'ECDH-ES+A256KW',
     attestation: undefined,
     userAuthentication: { type: 'biometric' },
+    invalidatedBy: 'the domain state check',
     make() {
       const simulator = createBridgeSimulator({ platform: 'ios' });
       return { simulator, keyStore: new IosKeychainKeyStore(simulator) };
@@ -186,7 +195,7 @@ for (const variant of VARIANTS) {
       expect(await unseal(binding, sealed, { context: 'notes' })).toEqual(secret);
     });
 
-    it('a new biometric enrolment surfaces as KEY_INVALIDATED; unbind() and a new handshake recover', async () => {
+    it(`a new biometric enrolment surfaces as KEY_INVALIDATED (reported by ${variant.invalidatedBy}); unbind() and a new handshake recover`, async () => {
       const { simulator, keyStore } = variant.make();
       const binding = bind(keyStore, {
         userAuthentication: variant.userAuthentication,
@@ -236,3 +245,28 @@ for (const variant of VARIANTS) {
     });
   });
 }
+
+describe('device binding on Android with keys that accept the device credential', () => {
+  it('a binding made before any biometric was enrolled keeps working after the first enrolment (Keystore binds it to the lock screen)', async () => {
+    const simulator = createBridgeSimulator({
+      platform: 'android',
+      apiLevel: 31,
+      biometrics: false,
+    });
+    const binding = new DeviceBinding({
+      keyStore: new AndroidKeyStore(simulator),
+      namespace: 'com.example.app',
+      userAuthentication: { type: 'biometric-or-device-credential', validitySeconds: 120 },
+    });
+    const handshake = await binding.createHandshake({ nonce: 'n-5' });
+    const verified = await verifyHandshake(handshake.token, { nonce: 'n-5' });
+    simulator.enrollBiometric();
+    simulator.authenticate();
+    const headers = await binding.signRequest({ method: 'GET', url: URL_ });
+    const result = await verifyRequest(
+      { method: 'GET', url: URL_, headers },
+      { signingKey: verified.signingKey, replayCache: new MemoryReplayCache() },
+    );
+    expect(result.deviceId).toBe(handshake.deviceId);
+  });
+});

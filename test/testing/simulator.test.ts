@@ -59,6 +59,12 @@ describe('createBridgeSimulator options', () => {
     ['a negative latency', { platform: 'android', latencyMs: -1 }],
     ['a clock that is not a function', { platform: 'ios', now: 5 }],
     ['a flag that is not a boolean', { platform: 'ios', biometrics: 'yes' }],
+    ['an unknown reported security level', { platform: 'android', reportedSecurityLevel: 'tee' }],
+    [
+      'a reported security level below API 31 (there is no KeyInfo.getSecurityLevel)',
+      { platform: 'android', apiLevel: 30, reportedSecurityLevel: 'unknown' },
+    ],
+    ['a reported security level on iOS', { platform: 'ios', reportedSecurityLevel: 'unknown' }],
   ];
   for (const [label, options] of bad) {
     it(`refuses ${label}`, () => {
@@ -84,6 +90,67 @@ describe('createBridgeSimulator options', () => {
       deviceSecure: true,
       biometrics: false,
     });
+  });
+});
+
+// What the reference native code refuses (docs/bridge-protocol.md, "Parameter validation"):
+// Kotlin reads members by type, not with optString/optJSONObject, and Swift tells JSON
+// booleans from numbers, so neither coerces what the simulator refuses.
+describe('parameter validation, as the corrected native code does it', () => {
+  const SIGNING = { alias: 'k2', purpose: 'sign', algorithm: 'ES256', userAuthentication: NONE };
+  const cases = (flag: string): [string, string, Record<string, unknown>][] => [
+    ['a number as the alias (optString would read "5")', 'getKey', { alias: 5 }],
+    ['null as the alias (optString would read "null")', 'getKey', { alias: null }],
+    ['an alias missing', 'getKey', {}],
+    ['1 as a boolean (Swift would read true)', 'generateKey', { ...SIGNING, [flag]: 1 }],
+    ['0 as a boolean (Swift would read false)', 'generateKey', { ...SIGNING, [flag]: 0 }],
+    ['null as a boolean', 'generateKey', { ...SIGNING, [flag]: null }],
+    [
+      'true as validitySeconds (Swift would read 1)',
+      'generateKey',
+      { ...SIGNING, userAuthentication: { ...PER_USE_BIOMETRIC, validitySeconds: true } },
+    ],
+    [
+      'a fractional validitySeconds',
+      'generateKey',
+      { ...SIGNING, userAuthentication: { ...PER_USE_BIOMETRIC, validitySeconds: 1.5 } },
+    ],
+    [
+      '1 as invalidateOnNewEnrollment',
+      'generateKey',
+      { ...SIGNING, userAuthentication: { ...PER_USE_BIOMETRIC, invalidateOnNewEnrollment: 1 } },
+    ],
+    ['a number as the purpose', 'generateKey', { ...SIGNING, purpose: 1 }],
+    ['a prompt that is a string (optJSONObject would ignore it)', 'sign', { prompt: 'hi' }],
+    ['a prompt text that is a number', 'sign', { prompt: { title: 5 } }],
+    ['data given as a number', 'sign', { data: 12 }],
+  ];
+  for (const [platform, flag] of [
+    ['android', 'strongBox'],
+    ['ios', 'secureEnclave'],
+  ] as const) {
+    for (const [label, method, params] of cases(flag)) {
+      it(`${platform} refuses ${label} with InvalidParams`, async () => {
+        const simulator = createBridgeSimulator({ platform });
+        await generate(simulator, { purpose: 'sign', algorithm: 'ES256' });
+        const full = method === 'sign' ? { alias: 'k', data: 'AQ', ...params } : params;
+        expect(await nativeCode(simulator.call(method, full))).toBe('InvalidParams');
+      });
+    }
+  }
+
+  it('android refuses a string as the modulus length with InvalidParams', async () => {
+    const simulator = createBridgeSimulator({ platform: 'android', apiLevel: 28 });
+    const params = { ...SIGNING, purpose: 'encrypt', algorithm: 'RSA-OAEP', modulusLength: '2048' };
+    expect(await nativeCode(simulator.call('generateKey', params))).toBe('InvalidParams');
+  });
+
+  it('ios refuses 1 as checkEnrollment with InvalidParams', async () => {
+    const simulator = createBridgeSimulator({ platform: 'ios' });
+    await generate(simulator, { purpose: 'sign', algorithm: 'ES256' });
+    expect(await nativeCode(simulator.call('getKey', { alias: 'k', checkEnrollment: 1 }))).toBe(
+      'InvalidParams',
+    );
   });
 });
 

@@ -28,6 +28,11 @@ const AUTH_FAILED: NativeErrorMapping = {
   code: 'AUTHENTICATION_FAILED',
   message: 'the user could not be authenticated; let the user try again',
 };
+const NO_UI: NativeErrorMapping = {
+  code: 'USER_AUTHENTICATION_REQUIRED',
+  message:
+    'the key needs the user to authenticate and no prompt can be shown now (device locked or app in the background)',
+};
 const INCOMPATIBLE: NativeErrorMapping = {
   code: 'UNSUPPORTED_ALGORITHM',
   message: 'the key cannot perform this operation (wrong purpose or algorithm)',
@@ -102,11 +107,18 @@ export const IOS_NATIVE_ERRORS: Readonly<Record<string, NativeErrorMapping>> = {
   errSecAuthFailed: AUTH_FAILED,
   LAErrorAuthenticationFailed: AUTH_FAILED,
   LAErrorBiometryLockout: LOCKED_OUT,
-  errSecInteractionNotAllowed: {
+  errSecInteractionNotAllowed: NO_UI,
+  LAErrorNotInteractive: NO_UI,
+  LAErrorBiometryNotAvailable: {
     code: 'USER_AUTHENTICATION_REQUIRED',
     message:
-      'the key needs the user to authenticate and no prompt can be shown now (device locked or app in the background)',
+      'biometrics are not available to the app now (turned off for the app in Settings, or the sensor is unavailable); the key needs them',
   },
+  // Secure Enclave operations fail in the CryptoTokenKit domain (TKError.Code).
+  TKErrorCanceledByUser: CANCELLED,
+  TKErrorAuthenticationFailed: AUTH_FAILED,
+  TKErrorAuthenticationNeeded: NO_UI,
+  TKErrorObjectNotFound: NOT_FOUND,
   LAErrorPasscodeNotSet: {
     code: 'UNSUPPORTED_ALGORITHM',
     message: 'the device has no passcode, so a key cannot require user authentication',

@@ -29,6 +29,10 @@ export type NativeHandlers = Record<BridgeMethod, (params: Record<string, unknow
 
 const PROMPT_ERRORS: PromptErrors = {
   notAuthenticated: 'UserNotAuthenticatedException',
+  biometricsUnavailable: {
+    'locked-out': 'BiometricPrompt.ERROR_LOCKOUT',
+    'disabled-for-app': 'BiometricPrompt.ERROR_HW_UNAVAILABLE',
+  },
   outcomes: {
     cancel: 'BiometricPrompt.ERROR_USER_CANCELED',
     'negative-button': 'BiometricPrompt.ERROR_NEGATIVE_BUTTON',
@@ -42,6 +46,19 @@ export function androidNative(device: SimulatedDevice): NativeHandlers {
   const { settings } = device;
   const api = settings.apiLevel;
   const authority = new SimulatedAttestationAuthority(settings.now());
+  // KeyInfo.getSecurityLevel() may say UNKNOWN: nothing vouches for such a key, so the
+  // reference module counts it as software (only UNKNOWN_SECURE names secure hardware).
+  const hardwareBacked = (): boolean =>
+    settings.hardwareBacked && settings.reportedSecurityLevel !== 'unknown';
+
+  // Cipher.init / Signature.initSign throw this once Keystore invalidated the key; the
+  // reference module initialises the key's biometric canary the same way.
+  const checkValid = (key: SimulatedKey): void => {
+    const canaryInvalidated =
+      key.canaryEnrollment !== undefined && key.canaryEnrollment !== device.enrollment;
+    if (key.invalidated || canaryInvalidated)
+      throw new NativeFailure('KeyPermanentlyInvalidatedException', 'Key permanently invalidated');
+  };
 
   const usable = (
     params: Record<string, unknown>,
@@ -52,9 +69,7 @@ export function androidNative(device: SimulatedDevice): NativeHandlers {
     if (key.purpose !== purpose || !algorithms.includes(key.algorithm)) {
       throw new NativeFailure('IncompatibleKey', 'the key was not made for this operation');
     }
-    // Cipher.init / Signature.initSign throw this once Keystore invalidated the key.
-    if (key.invalidated)
-      throw new NativeFailure('KeyPermanentlyInvalidatedException', 'Key permanently invalidated');
+    checkValid(key);
     return key;
   };
 
@@ -92,7 +107,8 @@ export function androidNative(device: SimulatedDevice): NativeHandlers {
         protocolVersion: settings.protocolVersion,
         platform: 'android',
         apiLevel: api,
-        hardwareBacked: settings.hardwareBacked,
+        // The reference module's probe: only a level that names secure hardware counts.
+        hardwareBacked: hardwareBacked(),
         strongBox: settings.strongBox,
         deviceSecure: settings.deviceSecure,
         biometrics: settings.biometrics,
@@ -131,7 +147,12 @@ export function androidNative(device: SimulatedDevice): NativeHandlers {
         );
       }
       const strongBox = booleanParam(params, 'strongBox', false);
-      if (strongBox && (!settings.strongBox || (isRsa && modulusLength !== 2048))) {
+      // StrongBox holds RSA keys of 2048 bits with SHA-256 only; Keystore reports other kinds
+      // as a ProviderException, so the reference module raises the protocol's name itself.
+      if (
+        strongBox &&
+        (!settings.strongBox || (isRsa && (modulusLength !== 2048 || algorithm === 'RSA-OAEP')))
+      ) {
         throw new NativeFailure('StrongBoxUnavailableException', 'StrongBox cannot hold this key');
       }
       const challenge =
@@ -146,7 +167,7 @@ export function androidNative(device: SimulatedDevice): NativeHandlers {
         alias,
         purpose,
         algorithm,
-        securityLevel: strongBox ? 'strongbox' : settings.hardwareBacked ? 'tee' : 'software',
+        securityLevel: strongBox ? 'strongbox' : hardwareBacked() ? 'tee' : 'software',
         userAuthentication:
           auth.type === 'none'
             ? { type: 'none', validitySeconds: 0, invalidateOnNewEnrollment: false }
@@ -154,6 +175,12 @@ export function androidNative(device: SimulatedDevice): NativeHandlers {
         createdAt: settings.now(),
         invalidated: false,
         ...material,
+        // Keystore binds keys that accept the device credential to the lock-screen SID, which
+        // an enrolment does not change; the reference module makes a per-use biometric canary
+        // beside them, whose invalidation it reports as the key's.
+        ...(auth.type === 'biometric-or-device-credential' &&
+          auth.invalidateOnNewEnrollment &&
+          settings.biometrics && { canaryEnrollment: device.enrollment }),
       };
       if (challenge !== undefined && key.securityLevel !== 'software') {
         key.attestation = { x5c: authority.chain(key, challenge, api, settings.now()) };
@@ -165,12 +192,9 @@ export function androidNative(device: SimulatedDevice): NativeHandlers {
     getKey(params) {
       const key = device.keys.get(aliasParam(params));
       if (key === undefined) return null;
-      // The reference module initialises an operation to learn whether Keystore invalidated the key.
-      if (key.invalidated)
-        throw new NativeFailure(
-          'KeyPermanentlyInvalidatedException',
-          'Key permanently invalidated',
-        );
+      // The reference module initialises (and ends) an operation to learn whether Keystore
+      // invalidated the key or its canary.
+      checkValid(key);
       return device.record(key);
     },
 

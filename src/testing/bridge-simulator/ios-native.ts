@@ -24,6 +24,10 @@ import {
 
 const PROMPT_ERRORS: PromptErrors = {
   notAuthenticated: 'errSecInteractionNotAllowed',
+  biometricsUnavailable: {
+    'locked-out': 'LAErrorBiometryLockout',
+    'disabled-for-app': 'LAErrorBiometryNotAvailable',
+  },
   outcomes: {
     cancel: 'errSecUserCanceled',
     fail: 'errSecAuthFailed',
@@ -43,9 +47,24 @@ export function boundToCurrentBiometrics(key: SimulatedKey): boolean {
 export function iosNative(device: SimulatedDevice): NativeHandlers {
   const { settings } = device;
 
-  const checkEnrollment = (key: SimulatedKey, params: Record<string, unknown>): void => {
+  // The domain state can be read only while biometrics can be evaluated: a lockout or
+  // Face ID turned off for the app is no enrolment change. A biometric-only key cannot be
+  // used during a lockout, which the operation reports as LAErrorBiometryLockout.
+  const checkEnrollment = (
+    key: SimulatedKey,
+    params: Record<string, unknown>,
+    operation: boolean,
+  ): void => {
     if (!booleanParam(params, 'checkEnrollment', false)) return;
-    if (key.savedEnrollment !== undefined && key.savedEnrollment !== device.enrollment) {
+    if (key.savedEnrollment === undefined) return;
+    if (device.biometricState !== 'available') {
+      if (operation && key.userAuthentication.type === 'biometric') {
+        const name = PROMPT_ERRORS.biometricsUnavailable[device.biometricState];
+        throw new NativeFailure(name, `biometrics are ${device.biometricState}`);
+      }
+      return;
+    }
+    if (key.savedEnrollment !== device.enrollment) {
       throw new NativeFailure(
         'EnrollmentChanged',
         'evaluatedPolicyDomainState differs from the one saved with the key',
@@ -60,7 +79,7 @@ export function iosNative(device: SimulatedDevice): NativeHandlers {
     const key = device.key(aliasParam(params), 'errSecItemNotFound');
     if (key.algorithm !== algorithm)
       throw new NativeFailure('IncompatibleKey', 'the key was not made for this operation');
-    checkEnrollment(key, params);
+    checkEnrollment(key, params, true);
     return key;
   };
 
@@ -107,6 +126,10 @@ export function iosNative(device: SimulatedDevice): NativeHandlers {
         throw new NativeFailure('LAErrorPasscodeNotSet', 'no passcode');
       if (auth.type === 'biometric' && !settings.biometrics)
         throw new NativeFailure('LAErrorBiometryNotEnrolled', 'no biometrics');
+      if (auth.type === 'biometric' && device.biometricState !== 'available') {
+        const name = PROMPT_ERRORS.biometricsUnavailable[device.biometricState];
+        throw new NativeFailure(name, `biometrics are ${device.biometricState}`);
+      }
       if (auth.validitySeconds > 300)
         throw new NativeFailure('UnsupportedAlgorithm', 'reuse duration above 300 s');
       const secureEnclave = booleanParam(params, 'secureEnclave', false);
@@ -124,11 +147,13 @@ export function iosNative(device: SimulatedDevice): NativeHandlers {
         createdAt: settings.now(),
         invalidated: false,
         ...newP256Key(),
-        // The reference module saves evaluatedPolicyDomainState with keys that must follow
-        // the enrolled biometrics, to compare it later.
+        // The reference module saves the biometric domain state with keys that must follow
+        // the enrolled biometrics, to compare it later; with no biometrics to evaluate it
+        // saves none (and protects the key with .userPresence).
         ...(auth.type !== 'none' &&
           auth.invalidateOnNewEnrollment &&
-          settings.biometrics && { savedEnrollment: device.enrollment }),
+          settings.biometrics &&
+          device.biometricState === 'available' && { savedEnrollment: device.enrollment }),
       };
       device.keys.set(alias, key);
       return { created: true, key: device.record(key) };
@@ -137,7 +162,7 @@ export function iosNative(device: SimulatedDevice): NativeHandlers {
     getKey(params) {
       const key = device.keys.get(aliasParam(params));
       if (key === undefined) return null;
-      checkEnrollment(key, params);
+      checkEnrollment(key, params, false);
       return device.record(key);
     },
 

@@ -10,14 +10,25 @@ import { NativeFailure } from './native-failure.js';
 import type { RsaPrivateKey } from './rsa.js';
 import type { WireUserAuthentication } from './wire-params.js';
 
-/** How the simulated user answers an authentication prompt. */
+/**
+ * How the simulated user answers an authentication prompt. `no-callback` (Android) is a
+ * `BiometricPrompt` that never calls back: the native backstop timeout ends it.
+ */
 export type PromptOutcome =
   | 'approve'
   | 'cancel'
   | 'negative-button'
   | 'fail'
   | 'lockout'
-  | 'lockout-permanent';
+  | 'lockout-permanent'
+  | 'no-callback';
+
+/**
+ * Whether biometrics can be used now: `locked-out` after too many failed attempts (until the
+ * device credential is used), `disabled-for-app` when the user turned Face ID / Touch ID off
+ * for the app (iOS).
+ */
+export type BiometricState = 'available' | 'locked-out' | 'disabled-for-app';
 
 /** An authentication prompt the simulated native side showed. */
 export interface SimulatedPrompt {
@@ -36,6 +47,8 @@ export interface DeviceSettings {
   readonly secureEnclave: boolean;
   readonly deviceSecure: boolean;
   readonly biometrics: boolean;
+  /** Android API 31+: what `KeyInfo.getSecurityLevel()` reports for keys outside StrongBox. */
+  readonly reportedSecurityLevel: 'trusted-environment' | 'unknown-secure' | 'unknown';
   readonly protocolVersion: number;
   readonly now: () => number;
 }
@@ -56,11 +69,20 @@ export interface SimulatedKey {
   invalidated: boolean;
   /** iOS: the biometric domain state saved when the key was made, for enrolment checks. */
   savedEnrollment?: number;
+  /**
+   * Android: the enrolment its biometric canary key was made under (the reference module makes
+   * one beside keys Keystore itself does not invalidate on enrolment).
+   */
+  canaryEnrollment?: number;
+  /** iOS: when the key's cached authentication context was last authenticated. */
+  authenticatedAt?: number;
 }
 
 /** @internal The native error names a platform uses around prompts. */
 export interface PromptErrors {
   readonly notAuthenticated: string;
+  /** What a biometric-only key fails with while biometrics cannot be used. */
+  readonly biometricsUnavailable: Readonly<Record<Exclude<BiometricState, 'available'>, string>>;
   readonly outcomes: Readonly<Partial<Record<Exclude<PromptOutcome, 'approve'>, string>>>;
 }
 
@@ -93,6 +115,7 @@ export class SimulatedDevice {
   readonly prompts: SimulatedPrompt[] = [];
   readonly promptQueue: PromptOutcome[] = [];
   interactionAllowed = true;
+  biometricState: BiometricState = 'available';
   lastAuthentication: number | undefined;
   /** Changes whenever the enrolled biometrics change (iOS `evaluatedPolicyDomainState`). */
   enrollment = 1;
@@ -110,8 +133,14 @@ export class SimulatedDevice {
   }
 
   /**
-   * Lets a key operation proceed when the key's policy allows it: no policy, a recent
+   * Lets a key operation proceed when the key's policy allows it: no policy, an
    * authentication within the validity window, or a prompt the user approves.
+   *
+   * Android's window is device-wide: Keystore accepts any authentication of the user within
+   * `validitySeconds`. iOS's window is per key: the reference module keeps one authenticated
+   * `LAContext` per key and reuses it for `validitySeconds` after it was authenticated (a
+   * device unlock within the window authenticates a new context without a prompt, through
+   * `touchIDAuthenticationAllowableReuseDuration`).
    */
   authorize(
     key: SimulatedKey,
@@ -122,12 +151,15 @@ export class SimulatedDevice {
     const policy = key.userAuthentication;
     if (policy.type === 'none') return;
     const now = this.settings.now();
-    if (
-      policy.validitySeconds > 0 &&
-      this.lastAuthentication !== undefined &&
-      now - this.lastAuthentication <= policy.validitySeconds * 1000
-    ) {
-      return;
+    const window = policy.validitySeconds * 1000;
+    const within = (at: number | undefined) => at !== undefined && now - at <= window;
+    const ios = this.settings.platform === 'ios';
+    if (window > 0) {
+      if (ios && within(key.authenticatedAt)) return;
+      if (within(this.lastAuthentication)) {
+        if (ios) key.authenticatedAt = now;
+        return;
+      }
     }
     if (!this.interactionAllowed) {
       throw new NativeFailure(
@@ -135,14 +167,34 @@ export class SimulatedDevice {
         'user authentication is needed and no prompt can be shown',
       );
     }
+    // A biometric-only prompt cannot run while biometrics are unusable; one that also
+    // accepts the device credential falls back to it.
+    if (this.biometricState !== 'available' && policy.type === 'biometric') {
+      throw new NativeFailure(
+        errors.biometricsUnavailable[this.biometricState],
+        `biometrics are ${this.biometricState}`,
+      );
+    }
     const outcome = this.promptQueue.shift() ?? 'approve';
     this.prompts.push({ method, alias: key.alias, prompt, outcome });
     if (outcome === 'approve') {
-      this.lastAuthentication = now;
+      if (ios) {
+        if (window > 0) key.authenticatedAt = now;
+      } else {
+        this.lastAuthentication = now;
+      }
+      // Only the device credential gets past a lockout, and using it ends the lockout.
+      if (this.biometricState === 'locked-out') this.biometricState = 'available';
       return;
     }
+    if (outcome === 'lockout' || outcome === 'lockout-permanent') {
+      this.biometricState = 'locked-out';
+    }
+    // The reference Android module cancels a prompt that never calls back after its
+    // backstop timeout and reports that no authentication happened.
+    const name = outcome === 'no-callback' ? errors.notAuthenticated : errors.outcomes[outcome];
     throw new NativeFailure(
-      errors.outcomes[outcome] ?? 'UnexpectedPromptOutcome',
+      name ?? 'UnexpectedPromptOutcome',
       `the prompt ended with "${outcome}"`,
     );
   }

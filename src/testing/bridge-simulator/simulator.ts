@@ -1,7 +1,13 @@
 // createBridgeSimulator: a stand-in for the native side of the bridge protocol, so adapters
 // and apps can be tested in CI. It enforces the platforms' constraints and injects faults.
 
-import { fail } from '../../core/errors.js';
+import {
+  assertFunction,
+  assertNumber,
+  assertObject,
+  assertString,
+  mustBe,
+} from '../../core/assert.js';
 import {
   BRIDGE_METHODS,
   type BridgeMethod,
@@ -10,7 +16,12 @@ import {
 import { androidNative, type NativeHandlers } from './android-native.js';
 import { boundToCurrentBiometrics, iosNative } from './ios-native.js';
 import { NativeFailure } from './native-failure.js';
-import { type PromptOutcome, SimulatedDevice, type SimulatedPrompt } from './simulated-device.js';
+import {
+  type BiometricState,
+  type PromptOutcome,
+  SimulatedDevice,
+  type SimulatedPrompt,
+} from './simulated-device.js';
 
 /** Options for {@link createBridgeSimulator}. */
 export interface BridgeSimulatorOptions {
@@ -22,6 +33,12 @@ export interface BridgeSimulatorOptions {
   strongBox?: boolean;
   /** Android: Keystore keys live in a TEE (default true); false is a software-only Keystore, as on some emulators. */
   hardwareBacked?: boolean;
+  /**
+   * Android API 31+: what `KeyInfo.getSecurityLevel()` reports for keys outside StrongBox
+   * (default `trusted-environment`). `unknown` (SECURITY_LEVEL_UNKNOWN) vouches for nothing,
+   * so such keys are reported as software; `unknown-secure` is secure hardware (`tee`).
+   */
+  reportedSecurityLevel?: 'trusted-environment' | 'unknown-secure' | 'unknown';
   /** iOS: the device has a Secure Enclave (default true; false is like the iOS Simulator). */
   secureEnclave?: boolean;
   /** A secure lock screen or passcode is set (default true). */
@@ -58,16 +75,34 @@ export interface BridgeSimulator extends NativeBridge {
   corruptNext(method: BridgeMethod, transform: (answer: unknown) => unknown): void;
   /**
    * How the user answers the next authentication prompt (default: approve). Android:
-   * `cancel`, `negative-button`, `lockout`, `lockout-permanent`; iOS: `cancel`, `fail`, `lockout`.
+   * `cancel`, `negative-button`, `lockout`, `lockout-permanent`, `no-callback` (the prompt
+   * never calls back; the native backstop timeout ends it with UserNotAuthenticatedException);
+   * iOS: `cancel`, `fail`, `lockout`. A lockout lasts until the device credential is used.
    */
   nextPrompt(outcome: PromptOutcome): void;
-  /** Whether prompts can be shown (false: the app is in the background or the device is locked). */
+  /**
+   * Whether prompts can be shown. `false` is an activity that is stopped (after
+   * `onSaveInstanceState`) or an app in the background or a locked device: the reference
+   * native code then refuses at once, with UserNotAuthenticatedException /
+   * errSecInteractionNotAllowed, instead of showing a prompt that never answers.
+   */
   setInteractionAllowed(allowed: boolean): void;
-  /** The user authenticated just now (e.g. unlocked the device): opens validity windows. */
+  /**
+   * Whether biometrics can be used now: `locked-out` (too many failed attempts; the device
+   * credential ends it) or, on iOS, `disabled-for-app` (Face ID turned off for the app).
+   * Neither is an enrolment change: keys are not invalidated.
+   */
+  setBiometricState(state: BiometricState): void;
+  /**
+   * The user unlocked the device just now: opens Android validity windows, lets a new iOS
+   * authentication context within its reuse window skip the prompt, and ends a lockout.
+   */
   authenticate(): void;
   /**
-   * A new biometric is enrolled. Android invalidates keys made with `invalidateOnNewEnrollment`;
-   * on iOS the domain state changes and `.biometryCurrentSet` keys stop working.
+   * A new biometric is enrolled. Android Keystore invalidates biometric-only keys made with
+   * `invalidateOnNewEnrollment` (keys that accept the device credential stay valid, and the
+   * reference module reports them invalidated through their biometric canary); on iOS the
+   * domain state changes and `.biometryCurrentSet` keys stop working.
    */
   enrollBiometric(): void;
   /** The platform invalidates one key, as after a biometric enrolment. */
@@ -89,21 +124,31 @@ const ANDROID_OUTCOMES: readonly PromptOutcome[] = [
   'negative-button',
   'lockout',
   'lockout-permanent',
+  'no-callback',
 ];
 const IOS_OUTCOMES: readonly PromptOutcome[] = ['approve', 'cancel', 'fail', 'lockout'];
+const ANDROID_BIOMETRIC_STATES: readonly BiometricState[] = ['available', 'locked-out'];
+const IOS_BIOMETRIC_STATES: readonly BiometricState[] = [
+  'available',
+  'locked-out',
+  'disabled-for-app',
+];
+
+const REPORTED_LEVELS = ['trusted-environment', 'unknown-secure', 'unknown'] as const;
 
 function flag(value: unknown, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') fail('INVALID_ARGUMENT', `"options.${name}" must be a boolean`);
+  if (typeof value !== 'boolean') mustBe(name, 'a boolean');
   return value;
 }
 
-function checkMethod(method: unknown): BridgeMethod {
-  if (typeof method !== 'string' || !(BRIDGE_METHODS as readonly string[]).includes(method)) {
-    fail('INVALID_ARGUMENT', `"method" must be one of ${BRIDGE_METHODS.join(', ')}`);
-  }
-  return method as BridgeMethod;
+function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    mustBe(name, `one of ${allowed.join(', ')}`);
+  return value as T;
 }
+
+const checkMethod = (method: unknown): BridgeMethod => oneOf(method, 'method', BRIDGE_METHODS);
 
 function delay(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
@@ -129,34 +174,45 @@ function delay(ms: number): Promise<void> {
  * ```
  */
 export function createBridgeSimulator(options: BridgeSimulatorOptions): BridgeSimulator {
-  if (typeof options !== 'object' || options === null)
-    fail('INVALID_ARGUMENT', '"options" must be an object');
-  const { platform, apiLevel = 34, protocolVersion = 1, latencyMs = 0, now = Date.now } = options;
-  if (platform !== 'android' && platform !== 'ios')
-    fail('INVALID_ARGUMENT', '"options.platform" must be "android" or "ios"');
-  if (!Number.isInteger(apiLevel) || apiLevel < 24 || apiLevel > 36) {
-    fail('INVALID_ARGUMENT', '"options.apiLevel" must be an Android API level from 24 to 36');
-  }
-  const strongBox = flag(options.strongBox, 'strongBox', false);
-  if (strongBox && (platform !== 'android' || apiLevel < 28)) {
-    fail(
-      'INVALID_ARGUMENT',
-      '"options.strongBox" needs platform "android" and apiLevel 28 or more',
-    );
-  }
-  if (!Number.isInteger(protocolVersion))
-    fail('INVALID_ARGUMENT', '"options.protocolVersion" must be an integer');
-  if (typeof latencyMs !== 'number' || !(latencyMs >= 0))
-    fail('INVALID_ARGUMENT', '"options.latencyMs" must be 0 or more');
-  if (typeof now !== 'function') fail('INVALID_ARGUMENT', '"options.now" must be a function');
+  assertObject(options);
+  const { platform, protocolVersion = 1, now = Date.now } = options;
+  oneOf(platform, 'options.platform', ['android', 'ios'] as const);
+  const apiLevel = assertNumber(options.apiLevel, 'options.apiLevel', {
+    min: 24,
+    max: 36,
+    fallback: 34,
+    integer: true,
+  });
+  const strongBox = flag(options.strongBox, 'options.strongBox', false);
+  if (strongBox && (platform !== 'android' || apiLevel < 28))
+    mustBe('options.strongBox', 'used with platform "android" and apiLevel 28 or more');
+  const reportedSecurityLevel =
+    options.reportedSecurityLevel === undefined
+      ? 'trusted-environment'
+      : oneOf(options.reportedSecurityLevel, 'options.reportedSecurityLevel', REPORTED_LEVELS);
+  if (reportedSecurityLevel !== 'trusted-environment' && (platform !== 'android' || apiLevel < 31))
+    mustBe('options.reportedSecurityLevel', 'used with platform "android" and apiLevel 31 or more');
+  assertNumber(protocolVersion, 'options.protocolVersion', {
+    min: Number.MIN_SAFE_INTEGER,
+    max: Number.MAX_SAFE_INTEGER,
+    integer: true,
+  });
+  const latencyMs = assertNumber(options.latencyMs, 'options.latencyMs', {
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    fallback: 0,
+    unit: 'milliseconds',
+  });
+  assertFunction(now, 'options.now');
   const device = new SimulatedDevice({
     platform,
     apiLevel,
     strongBox,
-    hardwareBacked: flag(options.hardwareBacked, 'hardwareBacked', true),
-    secureEnclave: flag(options.secureEnclave, 'secureEnclave', true),
-    deviceSecure: flag(options.deviceSecure, 'deviceSecure', true),
-    biometrics: flag(options.biometrics, 'biometrics', true),
+    hardwareBacked: flag(options.hardwareBacked, 'options.hardwareBacked', true),
+    reportedSecurityLevel,
+    secureEnclave: flag(options.secureEnclave, 'options.secureEnclave', true),
+    deviceSecure: flag(options.deviceSecure, 'options.deviceSecure', true),
+    biometrics: flag(options.biometrics, 'options.biometrics', true),
     protocolVersion,
     now,
   });
@@ -199,40 +255,44 @@ export function createBridgeSimulator(options: BridgeSimulatorOptions): BridgeSi
     calls,
     prompts: device.prompts,
     failNext(method, code, message) {
-      if (typeof code !== 'string' || code.length === 0)
-        fail('INVALID_ARGUMENT', '"code" must be a native error name');
+      assertString(code, 'code');
       addFault(checkMethod(method), { kind: 'fail', code, message });
     },
     hangNext(method) {
       addFault(checkMethod(method), { kind: 'hang' });
     },
     corruptNext(method, transform) {
-      if (typeof transform !== 'function')
-        fail('INVALID_ARGUMENT', '"transform" must be a function');
+      assertFunction(transform, 'transform');
       addFault(checkMethod(method), { kind: 'corrupt', transform });
     },
     nextPrompt(outcome) {
-      if (!(platform === 'android' ? ANDROID_OUTCOMES : IOS_OUTCOMES).includes(outcome)) {
-        fail(
-          'INVALID_ARGUMENT',
-          `"outcome" ${JSON.stringify(String(outcome))} does not exist on ${platform}`,
-        );
-      }
-      device.promptQueue.push(outcome);
+      device.promptQueue.push(
+        oneOf(outcome, 'outcome', platform === 'android' ? ANDROID_OUTCOMES : IOS_OUTCOMES),
+      );
     },
     setInteractionAllowed(allowed) {
       device.interactionAllowed = flag(allowed, 'allowed', true);
     },
+    setBiometricState(state) {
+      device.biometricState = oneOf(
+        state,
+        'state',
+        platform === 'android' ? ANDROID_BIOMETRIC_STATES : IOS_BIOMETRIC_STATES,
+      );
+    },
     authenticate() {
       device.lastAuthentication = device.settings.now();
+      device.biometricState = 'available';
     },
     enrollBiometric() {
       device.enrollment += 1;
       for (const key of device.keys.values()) {
+        // Android Keystore binds only biometric-only keys to the biometric SIDs that an
+        // enrolment changes (KeyGenParameterSpec.Builder.setInvalidatedByBiometricEnrollment).
         const policy = key.userAuthentication;
         if (
           platform === 'android'
-            ? policy.type !== 'none' && policy.invalidateOnNewEnrollment
+            ? policy.type === 'biometric' && policy.invalidateOnNewEnrollment
             : boundToCurrentBiometrics(key)
         ) {
           key.invalidated = true;
@@ -241,8 +301,7 @@ export function createBridgeSimulator(options: BridgeSimulatorOptions): BridgeSi
     },
     invalidateKey(alias) {
       const key = device.keys.get(alias);
-      if (key === undefined)
-        fail('INVALID_ARGUMENT', `the simulator holds no key under "${String(alias)}"`);
+      if (key === undefined) mustBe('alias', 'the alias of a key the simulator holds');
       key.invalidated = true;
       // On iOS the saved domain state no longer matches either, so enrolment checks see it.
       if (platform === 'ios') key.savedEnrollment = -1;

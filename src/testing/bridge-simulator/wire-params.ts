@@ -41,7 +41,8 @@ export function booleanParam(
   name: string,
   fallback?: boolean,
 ): boolean {
-  const value = params[name] ?? fallback;
+  // null is not "absent": the reference native code refuses it like any other non-boolean.
+  const value = params[name] === undefined ? fallback : params[name];
   if (typeof value !== 'boolean') invalid(name);
   return value;
 }
