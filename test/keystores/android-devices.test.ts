@@ -3,23 +3,13 @@
 // canary), SECURITY_LEVEL_UNKNOWN, StrongBox limits, and the device-wide validity window.
 
 import { describe, expect, it } from 'vitest';
-import { DeviceBindingError } from '../../src/core/errors.js';
 import { AndroidKeyStore } from '../../src/keystores/android/index.js';
 import type { KeySpec } from '../../src/keystores/contract.js';
 import {
   type BridgeSimulatorOptions,
   createBridgeSimulator,
 } from '../../src/testing/bridge-simulator/index.js';
-
-async function rejection(promise: Promise<unknown>): Promise<DeviceBindingError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DeviceBindingError);
-    return err as DeviceBindingError;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 function android(options: Omit<BridgeSimulatorOptions, 'platform'> = {}) {
   const simulator = createBridgeSimulator({ platform: 'android', ...options });

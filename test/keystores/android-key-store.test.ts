@@ -6,20 +6,10 @@ import { X509Certificate } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64url, encodeBase64url } from '../../src/core/base64url.js';
-import { DeviceBindingError } from '../../src/core/errors.js';
 import type { EcPublicJwk, PublicJwk, RsaPublicJwk } from '../../src/core/jwk.js';
 import { AndroidKeyStore, type NativeBridge } from '../../src/keystores/android/index.js';
 import { createBridgeSimulator } from '../../src/testing/bridge-simulator/index.js';
-
-async function rejection(promise: Promise<unknown>): Promise<DeviceBindingError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DeviceBindingError);
-    return err as DeviceBindingError;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 function android(options: Omit<Parameters<typeof createBridgeSimulator>[0], 'platform'> = {}) {
   const simulator = createBridgeSimulator({ platform: 'android', ...options });

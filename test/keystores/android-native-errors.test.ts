@@ -3,7 +3,6 @@
 // (cancelled prompt, lockout, new enrolment, app in the background, bad ciphertext).
 
 import { describe, expect, it } from 'vitest';
-import { DeviceBindingError } from '../../src/core/errors.js';
 import type { RsaPublicJwk } from '../../src/core/jwk.js';
 import { AndroidKeyStore } from '../../src/keystores/android/index.js';
 import {
@@ -11,16 +10,7 @@ import {
   COMMON_NATIVE_ERRORS,
 } from '../../src/keystores/bridge/native-errors.js';
 import { createBridgeSimulator } from '../../src/testing/bridge-simulator/index.js';
-
-async function rejection(promise: Promise<unknown>): Promise<DeviceBindingError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DeviceBindingError);
-    return err as DeviceBindingError;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 const SIGN = { purpose: 'sign', algorithm: 'ES256' } as const;
 const PER_USE = { ...SIGN, userAuthentication: { type: 'biometric' } } as const;

@@ -10,7 +10,6 @@
 import { CompactEncrypt, decodeJwt, EmbeddedJWK, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { DeviceBinding, type DeviceBindingOptions } from '../../src/core/device-binding.js';
-import { DeviceBindingError } from '../../src/core/errors.js';
 import type { PublicJwk } from '../../src/core/jwk.js';
 import { openEnvelope, seal, unseal } from '../../src/envelopes.js';
 import { AndroidKeyStore } from '../../src/keystores/android/index.js';
@@ -22,16 +21,7 @@ import {
   type BridgeSimulator,
   createBridgeSimulator,
 } from '../../src/testing/bridge-simulator/index.js';
-
-async function rejection(promise: Promise<unknown>): Promise<DeviceBindingError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DeviceBindingError);
-    return err as DeviceBindingError;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 interface Variant {
   readonly label: string;

@@ -15,16 +15,7 @@ import {
   type BridgeSimulator,
   createBridgeSimulator,
 } from '../../src/testing/bridge-simulator/index.js';
-
-async function rejection(promise: Promise<unknown>): Promise<DeviceBindingError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DeviceBindingError);
-    return err as DeviceBindingError;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 function peerKey(): EcPublicJwk {
   const point = p256.getPublicKey(p256.utils.randomSecretKey(), false);

@@ -12,6 +12,7 @@ import {
 } from '../../src/keystores/android/index.js';
 import { IosKeychainKeyStore } from '../../src/keystores/ios/index.js';
 import { createBridgeSimulator } from '../../src/testing/bridge-simulator/index.js';
+import { rejection } from '../helpers/rejection.js';
 
 /** A React Native module as the reference native code implements it, over the simulator. */
 function reactNativeModule(
@@ -41,16 +42,6 @@ function capacitorPlugin(platform: 'android' | 'ios'): CapacitorDevicebindPlugin
       };
     },
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DeviceBindingError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DeviceBindingError);
-    return err as DeviceBindingError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('reactNativeBridge', () => {

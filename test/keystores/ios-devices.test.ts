@@ -10,16 +10,7 @@ import {
   type BridgeSimulatorOptions,
   createBridgeSimulator,
 } from '../../src/testing/bridge-simulator/index.js';
-
-async function rejection(promise: Promise<unknown>): Promise<DeviceBindingError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DeviceBindingError);
-    return err as DeviceBindingError;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 function ios(options: Omit<BridgeSimulatorOptions, 'platform'> = {}) {
   const simulator = createBridgeSimulator({ platform: 'ios', ...options });

@@ -15,16 +15,7 @@ import {
   type IosKeychainKeyStoreOptions,
 } from '../../src/keystores/ios/index.js';
 import { createBridgeSimulator } from '../../src/testing/bridge-simulator/index.js';
-
-async function rejection(promise: Promise<unknown>): Promise<DeviceBindingError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DeviceBindingError);
-    return err as DeviceBindingError;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 function ios(
   simulatorOptions: Omit<Parameters<typeof createBridgeSimulator>[0], 'platform'> = {},

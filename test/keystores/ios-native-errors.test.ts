@@ -2,23 +2,13 @@
 // next native failure, and where the simulator can, produced the way a device would.
 
 import { describe, expect, it } from 'vitest';
-import { DeviceBindingError } from '../../src/core/errors.js';
 import {
   COMMON_NATIVE_ERRORS,
   IOS_NATIVE_ERRORS,
 } from '../../src/keystores/bridge/native-errors.js';
 import { IosKeychainKeyStore } from '../../src/keystores/ios/index.js';
 import { createBridgeSimulator } from '../../src/testing/bridge-simulator/index.js';
-
-async function rejection(promise: Promise<unknown>): Promise<DeviceBindingError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DeviceBindingError);
-    return err as DeviceBindingError;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 const SIGN = { purpose: 'sign', algorithm: 'ES256' } as const;
 const PER_USE = { ...SIGN, userAuthentication: { type: 'biometric' } } as const;

@@ -3,6 +3,7 @@
 // React Native module (Devicebind.swift) calls it on a background queue, since key
 // operations may wait for Face ID / Touch ID.
 
+import CryptoKit
 import Foundation
 import LocalAuthentication
 import Security
@@ -28,8 +29,11 @@ final class DevicebindCore {
     let userAuthentication: UserAuthentication
     let createdAt: Int64
     let secureEnclave: Bool
-    /// `evaluatedPolicyDomainState` when the key was made, for enrolment checks.
+    /// The biometric domain state when the key was made, for enrolment checks; nil when no
+    /// biometrics could be evaluated then (the key was protected with `.userPresence`).
     let domainState: Data?
+    /// Which API produced `domainState` (`DomainState.Source`); nil in metadata of older versions.
+    let domainStateSource: String?
     var attestation: Attestation?
   }
 
@@ -37,7 +41,8 @@ final class DevicebindCore {
   private let metadataService = "devicebind.keys"
   private let generating = NSLock()
   private let contextsLock = NSLock()
-  private var contexts: [String: (context: LAContext, since: Date)] = [:]
+  /// One authenticated context per key with a reuse window, and when it was authenticated.
+  private var contexts: [String: (context: LAContext, authenticatedAt: Date)] = [:]
 
   /// One protocol call: `method` with `paramsJSON`; returns the JSON result text. Blocks
   /// while the user authenticates: never call it on the main thread.
@@ -68,7 +73,9 @@ final class DevicebindCore {
     return [
       "protocolVersion": Self.protocolVersion,
       "platform": "ios",
-      "secureEnclave": SecureEnclaveProbe.available,
+      // CryptoKit's SecureEnclave.isAvailable: false in the iOS Simulator and on devices
+      // without an enclave, rather than assuming every device has one.
+      "secureEnclave": SecureEnclave.isAvailable,
       "deviceSecure": LAContext().canEvaluatePolicy(.deviceOwnerAuthentication, error: &error),
       "biometrics": LAContext().canEvaluatePolicy(.deviceOwnerAuthenticationWithBiometrics, error: &error),
     ]
@@ -91,11 +98,17 @@ final class DevicebindCore {
     try checkPolicy(auth)
     let secureEnclave = try params.flag("secureEnclave")
 
+    // .biometryCurrentSet / .biometryAny need biometrics that can be evaluated now; on a
+    // device with a passcode and no enrolled biometrics (or during a lockout) a key that also
+    // accepts the passcode is protected with .userPresence instead, and no domain state is
+    // saved (SecAccessControlCreateFlags reference).
+    let biometrics = DomainState.current()
     var flags: SecAccessControlCreateFlags = secureEnclave ? [.privateKeyUsage] : []
     let biometry: SecAccessControlCreateFlags = auth.invalidateOnNewEnrollment ? .biometryCurrentSet : .biometryAny
     switch auth.type {
     case "biometric": flags.insert(biometry)
-    case "biometric-or-device-credential": flags.formUnion([biometry, .or, .devicePasscode])
+    case "biometric-or-device-credential":
+      if biometrics.evaluable { flags.formUnion([biometry, .or, .devicePasscode]) } else { flags.insert(.userPresence) }
     default: break
     }
     var error: Unmanaged<CFError>?
@@ -112,18 +125,29 @@ final class DevicebindCore {
       ],
     ]
     if secureEnclave { attributes[kSecAttrTokenID as String] = kSecAttrTokenIDSecureEnclave }
+    // A key whose metadata was never saved (the app died in between, or saving failed) is no
+    // key, but it still sits under the tag: delete both first, or the tag would hold two keys
+    // (a permanent SecKeyCreateRandomKey adds an item; it never replaces one).
+    _ = try deleteKey(alias)
     guard SecKeyCreateRandomKey(attributes as CFDictionary, &error) != nil else {
       throw DevicebindError.from(error!.takeRetainedValue())
     }
+    let saveState = auth.type != "none" && auth.invalidateOnNewEnrollment && biometrics.evaluable
     let meta = KeyMetadata(
       purpose: purpose,
       algorithm: algorithm,
       userAuthentication: auth,
       createdAt: Int64(Date().timeIntervalSince1970 * 1000),
       secureEnclave: secureEnclave,
-      domainState: auth.type != "none" && auth.invalidateOnNewEnrollment ? currentDomainState() : nil,
+      domainState: saveState ? biometrics.state : nil,
+      domainStateSource: saveState ? DomainState.Source.preferred.rawValue : nil,
       attestation: nil)
-    try saveMetadata(alias, meta)
+    do {
+      try saveMetadata(alias, meta)
+    } catch {
+      SecItemDelete(keyQuery(alias) as CFDictionary)
+      throw error
+    }
     return ["created": true, "key": try record(alias, meta)]
   }
 
@@ -165,72 +189,97 @@ final class DevicebindCore {
   }
 
   /// With `checkEnrollment`, a key that must follow the enrolled biometrics fails with
-  /// EnrollmentChanged once the domain state differs from the one saved with it.
-  private func checkEnrollment(_ meta: KeyMetadata, _ params: WireParams) throws {
+  /// EnrollmentChanged once the domain state differs from the one saved with it. The state
+  /// is compared only when biometrics can be evaluated now: it is nil during a lockout or
+  /// with Face ID turned off for the app (LAContext.evaluatedPolicyDomainState: "non-nil when
+  /// canEvaluatePolicy succeeds for a biometric policy"), which is no enrolment change. During
+  /// a lockout, an operation with a biometric-only key reports LAErrorBiometryLockout.
+  private func checkEnrollment(_ meta: KeyMetadata, _ params: WireParams, operation: Bool) throws {
     guard try params.flag("checkEnrollment"), let saved = meta.domainState else { return }
-    if currentDomainState() != saved {
+    let source = meta.domainStateSource.flatMap(DomainState.Source.init(rawValue:)) ?? .evaluatedPolicyDomainState
+    let now = DomainState.current(source)
+    guard now.evaluable else {
+      if operation, meta.userAuthentication.type == "biometric", now.error?.code == LAError.biometryLockout.rawValue {
+        throw DevicebindError(code: "LAErrorBiometryLockout", message: "biometrics are locked out")
+      }
+      return
+    }
+    if now.state != saved {
       throw DevicebindError(code: "EnrollmentChanged", message: "the enrolled biometrics changed since the key was made")
     }
-  }
-
-  private func currentDomainState() -> Data? {
-    let context = LAContext()
-    var error: NSError?
-    _ = context.canEvaluatePolicy(.deviceOwnerAuthenticationWithBiometrics, error: &error)
-    return context.evaluatedPolicyDomainState
   }
 
   private func getKey(_ params: WireParams) throws -> [String: Any]? {
     let alias = try params.alias()
     guard let meta = metadata(alias), try privateKey(alias, context: nil) != nil else { return nil }
-    try checkEnrollment(meta, params)
+    try checkEnrollment(meta, params, operation: false)
     return try record(alias, meta)
   }
 
-  /// The key for an operation, with an authentication context carrying the prompt texts;
-  /// within a reuse window the same context (already authenticated) is used again.
-  private func usableKey(_ params: WireParams, algorithm: String) throws -> SecKey {
+  /// The key for an operation, with the authentication context to use it with.
+  private func usableKey(_ params: WireParams, algorithm: String) throws -> (key: SecKey, context: AuthenticationContext) {
     let alias = try params.alias()
     guard let meta = metadata(alias) else { throw DevicebindError.from(status: errSecItemNotFound) }
     guard meta.algorithm == algorithm else {
       throw DevicebindError(code: "IncompatibleKey", message: "the key was not made for this operation")
     }
-    try checkEnrollment(meta, params)
+    try checkEnrollment(meta, params, operation: true)
     let context = authenticationContext(alias, meta.userAuthentication, try params.prompt())
-    guard let key = try privateKey(alias, context: context) else { throw DevicebindError.from(status: errSecItemNotFound) }
-    return key
+    guard let key = try privateKey(alias, context: context.context) else { throw DevicebindError.from(status: errSecItemNotFound) }
+    return (key, context)
   }
 
-  private func authenticationContext(_ alias: String, _ auth: UserAuthentication, _ prompt: PromptTexts?) -> LAContext {
+  /// An LAContext and whether it must be kept once the operation succeeds.
+  struct AuthenticationContext {
+    let context: LAContext
+    let alias: String
+    let keepFor: TimeInterval
+  }
+
+  /// The reuse window is per key: within `validitySeconds` after a key's context was
+  /// authenticated, the same (already authenticated) context is used again; after it, a new
+  /// context prompts (or accepts a device unlock within the window, through
+  /// `touchIDAuthenticationAllowableReuseDuration`). The window starts when the context was
+  /// authenticated (the operation succeeded), not when it was created.
+  private func authenticationContext(_ alias: String, _ auth: UserAuthentication, _ prompt: PromptTexts?) -> AuthenticationContext {
     let window = TimeInterval(auth.validitySeconds)
     contextsLock.lock()
     defer { contextsLock.unlock() }
-    if window > 0, let cached = contexts[alias], Date().timeIntervalSince(cached.since) < window {
-      return cached.context
+    if window > 0, let cached = contexts[alias], Date().timeIntervalSince(cached.authenticatedAt) < window {
+      return AuthenticationContext(context: cached.context, alias: alias, keepFor: 0)
     }
+    contexts[alias] = nil
     let context = LAContext()
-    if let reason = prompt?.reason { context.localizedReason = reason }
+    // iOS shows no text of its own for a keychain prompt: the module supplies a default, as
+    // the Android module does with the app's label.
+    context.localizedReason = prompt?.reason ?? PromptTexts.defaultReason
     if let cancel = prompt?.cancelLabel { context.localizedCancelTitle = cancel }
-    if window > 0 {
-      context.touchIDAuthenticationAllowableReuseDuration = window
-      contexts[alias] = (context, Date())
-    }
-    return context
+    if window > 0 { context.touchIDAuthenticationAllowableReuseDuration = window }
+    return AuthenticationContext(context: context, alias: alias, keepFor: window)
+  }
+
+  /// After a successful operation: keeps a new context for its reuse window.
+  private func authenticated(_ used: AuthenticationContext) {
+    guard used.keepFor > 0 else { return }
+    contextsLock.lock()
+    contexts[used.alias] = (used.context, Date())
+    contextsLock.unlock()
   }
 
   private func sign(_ params: WireParams) throws -> [String: Any] {
-    let key = try usableKey(params, algorithm: "ES256")
+    let (key, context) = try usableKey(params, algorithm: "ES256")
     let data = try params.bytes("data", max: 1 << 20)
     var error: Unmanaged<CFError>?
     // ASN.1 DER (X9.62); the JS adapter converts it to r ‖ s.
     guard let signature = SecKeyCreateSignature(key, .ecdsaSignatureMessageX962SHA256, data as CFData, &error) as Data? else {
       throw DevicebindError.from(error!.takeRetainedValue())
     }
+    authenticated(context)
     return ["signature": base64url(signature)]
   }
 
   private func agree(_ params: WireParams) throws -> [String: Any] {
-    let key = try usableKey(params, algorithm: "ECDH-ES")
+    let (key, context) = try usableKey(params, algorithm: "ECDH-ES")
     let point = try params.bytes("publicKey", max: 65)
     var error: Unmanaged<CFError>?
     let peerAttributes: [String: Any] = [
@@ -244,6 +293,7 @@ final class DevicebindCore {
     guard let secret = SecKeyCopyKeyExchangeResult(key, .ecdhKeyExchangeStandard, peer, [:] as CFDictionary, &error) as Data? else {
       throw DevicebindError.from(error!.takeRetainedValue())
     }
+    authenticated(context)
     return ["sharedSecret": base64url(secret)]
   }
 
@@ -291,6 +341,8 @@ final class DevicebindCore {
       else { return nil }
       return String(text.dropFirst(tagPrefix.count))
     }
+    // A key without metadata is no key (see generateKey).
+    .filter { metadata($0) != nil }
   }
 
   // MARK: Keychain items
@@ -338,15 +390,4 @@ final class DevicebindCore {
     let status = SecItemAdd(item as CFDictionary, nil)
     if status != errSecSuccess { throw DevicebindError.from(status: status) }
   }
-}
-
-/// Whether this device has a Secure Enclave: false in the iOS Simulator.
-enum SecureEnclaveProbe {
-  static let available: Bool = {
-    #if targetEnvironment(simulator)
-      return false
-    #else
-      return true  // every device that runs the supported iOS versions has one
-    #endif
-  }()
 }

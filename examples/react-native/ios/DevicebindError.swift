@@ -1,6 +1,7 @@
 // A failure of the devicebind native module, named as docs/bridge-protocol.md ("Errors")
-// lists it: OSStatus constant names, LAError names, or a protocol name.
+// lists it: OSStatus constant names, LAError names, TKError names, or a protocol name.
 
+import CryptoTokenKit
 import Foundation
 import LocalAuthentication
 import Security
@@ -22,6 +23,10 @@ struct DevicebindError: Error {
     }
     if nsError.domain == LAErrorDomain {
       return DevicebindError(code: laErrorName(nsError.code), message: nsError.localizedDescription)
+    }
+    // Secure Enclave key operations fail in the CryptoTokenKit domain (TKError.Code).
+    if nsError.domain == TKErrorDomain {
+      return DevicebindError(code: tkErrorName(nsError.code), message: nsError.localizedDescription)
     }
     return DevicebindError(code: "NativeError", message: nsError.localizedDescription)
   }
@@ -52,7 +57,19 @@ struct DevicebindError: Error {
     case .biometryLockout: return "LAErrorBiometryLockout"
     case .passcodeNotSet: return "LAErrorPasscodeNotSet"
     case .biometryNotEnrolled: return "LAErrorBiometryNotEnrolled"
+    case .biometryNotAvailable: return "LAErrorBiometryNotAvailable"
+    case .notInteractive: return "LAErrorNotInteractive"
     default: return "LAError\(code)"
+    }
+  }
+
+  private static func tkErrorName(_ code: Int) -> String {
+    switch TKError.Code(rawValue: code) {
+    case .canceledByUser: return "TKErrorCanceledByUser"
+    case .authenticationFailed: return "TKErrorAuthenticationFailed"
+    case .authenticationNeeded: return "TKErrorAuthenticationNeeded"
+    case .objectNotFound: return "TKErrorObjectNotFound"
+    default: return "TKError\(code)"
     }
   }
 }

@@ -1,5 +1,7 @@
 // Strict readers for the JSON parameters of docs/bridge-protocol.md: anything missing or
-// malformed is refused with InvalidParams, and bytes are unpadded base64url.
+// malformed is refused with InvalidParams, and bytes are unpadded base64url. JSONSerialization
+// gives NSNumber for both JSON booleans and numbers, and `as? Bool` / `as? Int` convert between
+// them (1 reads as true, true as 1): booleans and integers are told apart by their CF type.
 
 import Foundation
 
@@ -23,6 +25,26 @@ struct PromptTexts {
 
   /// What LocalAuthentication shows: the description, else the title.
   var reason: String? { description ?? title }
+
+  /// Shown when the app gives no text: iOS has no default of its own for keychain prompts.
+  static let defaultReason: String = {
+    let info = Bundle.main.infoDictionary
+    let name = info?["CFBundleDisplayName"] as? String ?? info?["CFBundleName"] as? String ?? "This app"
+    return "\(name) needs to confirm it is you"
+  }()
+}
+
+/// A JSON boolean (not a number that Foundation would convert).
+func jsonBool(_ value: Any?) -> Bool? {
+  guard let number = value as? NSNumber, CFGetTypeID(number) == CFBooleanGetTypeID() else { return nil }
+  return number.boolValue
+}
+
+/// A JSON integer (not a boolean, not a number with a fraction).
+func jsonInt(_ value: Any?) -> Int? {
+  guard let number = value as? NSNumber, CFGetTypeID(number) != CFBooleanGetTypeID(), !CFNumberIsFloatType(number)
+  else { return nil }
+  return number.intValue
 }
 
 func base64url(_ data: Data) -> String {
@@ -57,7 +79,7 @@ struct WireParams {
 
   func flag(_ name: String) throws -> Bool {
     guard let value = json[name] else { return false }
-    guard let flag = value as? Bool else { throw DevicebindError.invalid(name) }
+    guard let flag = jsonBool(value) else { throw DevicebindError.invalid(name) }
     return flag
   }
 
@@ -71,8 +93,8 @@ struct WireParams {
   func userAuthentication() throws -> UserAuthentication {
     guard let auth = json["userAuthentication"] as? [String: Any],
       let type = auth["type"] as? String, ["none", "biometric", "biometric-or-device-credential"].contains(type),
-      let validity = auth["validitySeconds"] as? Int, validity >= 0,
-      let invalidate = auth["invalidateOnNewEnrollment"] as? Bool
+      let validity = jsonInt(auth["validitySeconds"]), validity >= 0,
+      let invalidate = jsonBool(auth["invalidateOnNewEnrollment"])
     else { throw DevicebindError.invalid("userAuthentication") }
     return type == "none" ? .none : UserAuthentication(type: type, validitySeconds: validity, invalidateOnNewEnrollment: invalidate)
   }

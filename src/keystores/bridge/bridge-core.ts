@@ -2,6 +2,7 @@
 // per-call timeouts, parameter encoding and strict validation of every native answer.
 // Each adapter supplies a PlatformProfile with what differs between the platforms.
 
+import { assertBytes, assertObject, mustBe } from '../../core/assert.js';
 import { encodeBase64url } from '../../core/base64url.js';
 import { DeviceBindingError, fail } from '../../core/errors.js';
 import { type PublicJwk, parsePublicJwk } from '../../core/jwk.js';
@@ -14,7 +15,7 @@ import type {
   KeyStoreCapabilities,
 } from '../contract.js';
 import { callBridge, checkTimeout } from './call.js';
-import { malformed, readBoolean, readBytes, readObject } from './codec.js';
+import { malformed, readBoolean, readBytes, readMember, readObject } from './codec.js';
 import { type KeyRecordRules, parseKeyRecord } from './key-record.js';
 import {
   BRIDGE_PROTOCOL_VERSION,
@@ -86,11 +87,8 @@ export class BridgeCore<I> {
   #info: Promise<I> | undefined;
 
   constructor(bridge: NativeBridge, profile: PlatformProfile<I>, options: BridgeKeyStoreOptions) {
-    if (!isNativeBridge(bridge))
-      fail('INVALID_ARGUMENT', '"bridge" must be a NativeBridge ({ call(method, params) })');
-    if (typeof options !== 'object' || options === null)
-      fail('INVALID_ARGUMENT', '"options" must be an object');
-    const { timeoutMs = 30_000, interactiveTimeoutMs = 180_000, prompts } = options;
+    if (!isNativeBridge(bridge)) mustBe('bridge', 'a NativeBridge ({ call(method, params) })');
+    const { timeoutMs = 30_000, interactiveTimeoutMs = 180_000, prompts } = assertObject(options);
     this.#bridge = bridge;
     this.#profile = profile;
     this.#timeoutMs = checkTimeout(timeoutMs, 'options.timeoutMs');
@@ -119,7 +117,10 @@ export class BridgeCore<I> {
       { protocolVersion: BRIDGE_PROTOCOL_VERSION },
       { timeoutMs: this.#timeoutMs },
     );
-    const version = (answer as { protocolVersion?: unknown } | null)?.protocolVersion;
+    const version =
+      typeof answer === 'object' && answer !== null
+        ? readMember(answer as Record<string, unknown>, 'protocolVersion')
+        : undefined;
     if (version !== BRIDGE_PROTOCOL_VERSION) {
       const theirs =
         typeof version === 'number' && Number.isInteger(version)
@@ -131,7 +132,7 @@ export class BridgeCore<I> {
       );
     }
     const info = readObject(answer, 'getInfo result');
-    if (info.platform !== platform) {
+    if (readMember(info, 'platform') !== platform) {
       fail(
         'PROTOCOL_MISMATCH',
         `the native module is not the ${platform} one; use the adapter for the platform the app runs on`,
@@ -231,9 +232,9 @@ export class BridgeCore<I> {
 
   async sign(alias: string, data: Uint8Array, options?: KeyOperationOptions): Promise<Uint8Array> {
     checkAlias(alias);
-    if (!(data instanceof Uint8Array)) fail('INVALID_ARGUMENT', '"data" must be a Uint8Array');
-    if (data.length > MAX_SIGN_INPUT) fail('INVALID_ARGUMENT', '"data" must be at most 1 MiB');
-    const answer = await this.#use('sign', { alias, data: encodeBase64url(data) }, options);
+    const bytes = assertBytes(data, 'data');
+    if (bytes.length > MAX_SIGN_INPUT) mustBe('data', 'at most 1 MiB');
+    const answer = await this.#use('sign', { alias, data: encodeBase64url(bytes) }, options);
     return derToJoseSignature(
       readBytes(readObject(answer, 'sign result'), 'signature', 'sign result', 8, 72),
     );
@@ -246,7 +247,7 @@ export class BridgeCore<I> {
   ): Promise<Uint8Array> {
     checkAlias(alias);
     const peer = parsePublicJwk(peerPublicKey, '"peerPublicKey"');
-    if (peer.kty !== 'EC') fail('INVALID_ARGUMENT', '"peerPublicKey" must be a P-256 key');
+    if (peer.kty !== 'EC') mustBe('peerPublicKey', 'a P-256 key');
     const point = peerPointFromJwk(peer, '"peerPublicKey"');
     const answer = await this.#use('agree', { alias, publicKey: encodeBase64url(point) }, options);
     return readBytes(readObject(answer, 'agree result'), 'sharedSecret', 'agree result', 32, 32);
@@ -258,16 +259,12 @@ export class BridgeCore<I> {
     options?: KeyOperationOptions,
   ): Promise<Uint8Array> {
     checkAlias(alias);
-    if (
-      !(ciphertext instanceof Uint8Array) ||
-      ciphertext.length === 0 ||
-      ciphertext.length > MAX_CIPHERTEXT
-    ) {
-      fail('INVALID_ARGUMENT', '"ciphertext" must be a non-empty Uint8Array of at most 1024 bytes');
-    }
+    const bytes = assertBytes(ciphertext, 'ciphertext');
+    if (bytes.length === 0 || bytes.length > MAX_CIPHERTEXT)
+      mustBe('ciphertext', `1 to ${MAX_CIPHERTEXT} bytes`);
     const answer = await this.#use(
       'decrypt',
-      { alias, ciphertext: encodeBase64url(ciphertext) },
+      { alias, ciphertext: encodeBase64url(bytes) },
       options,
     );
     return readBytes(
@@ -302,7 +299,10 @@ export class BridgeCore<I> {
   }
 
   async listAliases(): Promise<string[]> {
-    const aliases = readObject(await this.call('listAliases', {}), 'listAliases result').aliases;
+    const aliases = readMember(
+      readObject(await this.call('listAliases', {}), 'listAliases result'),
+      'aliases',
+    );
     if (!Array.isArray(aliases) || aliases.length > MAX_ALIASES)
       malformed('listAliases result.aliases');
     for (const alias of aliases) {

@@ -1,7 +1,8 @@
 // One bridge call with a deadline: a native side that never answers gives TIMEOUT, an abort
 // signal stops waiting, and every rejection is mapped to a DeviceBindingError.
 
-import { DeviceBindingError, fail } from '../../core/errors.js';
+import { assertNumber, mustBe } from '../../core/assert.js';
+import { DeviceBindingError } from '../../core/errors.js';
 import type { BridgeMethod, BridgePlatform, NativeBridge } from './native-bridge.js';
 import { mapNativeError } from './native-errors.js';
 
@@ -16,13 +17,7 @@ const MAX_TIMEOUT = 2_147_483_647;
 
 /** @internal Validates a timeout option. @throws `INVALID_ARGUMENT` */
 export function checkTimeout(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT) {
-    fail(
-      'INVALID_ARGUMENT',
-      `"${name}" must be a number of milliseconds between 1 and ${MAX_TIMEOUT}`,
-    );
-  }
-  return value;
+  return assertNumber(value, name, { min: 1, max: MAX_TIMEOUT, unit: 'milliseconds' });
 }
 
 /** @internal Validates an abort signal option. @throws `INVALID_ARGUMENT` */
@@ -35,7 +30,7 @@ export function checkSignal(value: unknown): AbortSignal | undefined {
     typeof signal.addEventListener !== 'function' ||
     typeof signal.aborted !== 'boolean'
   ) {
-    fail('INVALID_ARGUMENT', '"options.signal" must be an AbortSignal');
+    mustBe('options.signal', 'an AbortSignal');
   }
   return signal;
 }

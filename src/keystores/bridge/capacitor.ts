@@ -1,8 +1,8 @@
 // The NativeBridge over a Capacitor plugin: the plugin's `call({ method, params })` resolves
 // with `{ result }`, both as JSON text. No Capacitor import.
 
-import { fail } from '../../core/errors.js';
-import { malformed } from './codec.js';
+import { mustBe } from '../../core/assert.js';
+import { malformed, readMember } from './codec.js';
 import type { NativeBridge } from './native-bridge.js';
 
 /** What the devicebind Capacitor plugin offers. */
@@ -29,15 +29,15 @@ export function capacitorBridge(
   plugin: CapacitorDevicebindPlugin | null | undefined,
 ): NativeBridge {
   if (typeof plugin !== 'object' || plugin === null || typeof plugin.call !== 'function') {
-    fail(
-      'INVALID_ARGUMENT',
-      '"plugin" must be the Devicebind Capacitor plugin (is it registered?)',
-    );
+    mustBe('plugin', 'the Devicebind Capacitor plugin (is it registered?)');
   }
   return {
     async call(method, params) {
       const answer: unknown = await plugin.call({ method, params: JSON.stringify(params) });
-      const text = (answer as { result?: unknown } | null)?.result;
+      const text =
+        typeof answer === 'object' && answer !== null
+          ? readMember(answer as Record<string, unknown>, 'result')
+          : undefined;
       if (typeof text !== 'string') malformed(`answer to "${method}" (no JSON text in "result")`);
       try {
         return JSON.parse(text) as unknown;

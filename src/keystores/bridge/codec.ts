@@ -1,5 +1,7 @@
 // Strict readers for what native code sends back over the bridge: every value is checked for
 // type, encoding and size, and anything unexpected becomes KEYSTORE_ERROR, never a crash.
+// Members are read only when they are the object's own: an answer's prototype (a custom
+// bridge's object, or `__proto__` in parsed JSON) never supplies a value.
 
 import { decodeBase64url } from '../../core/base64url.js';
 import { fail } from '../../core/errors.js';
@@ -11,6 +13,11 @@ export function malformed(what: string, cause?: unknown): never {
     `the native key store returned a malformed ${what}; make sure the native module matches this SDK's bridge protocol`,
     cause,
   );
+}
+
+/** @internal The own member `name` of `obj`, or undefined (inherited members do not count). */
+export function readMember(obj: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(obj, name) ? obj[name] : undefined;
 }
 
 /** @internal A plain JSON object (not an array, not null). */
@@ -26,7 +33,7 @@ export function readString(
   what: string,
   pattern: RegExp,
 ): string {
-  const value = obj[name];
+  const value = readMember(obj, name);
   if (typeof value !== 'string' || !pattern.test(value)) malformed(`${what}.${name}`);
   return value;
 }
@@ -38,7 +45,7 @@ export function readEnum<T extends string>(
   what: string,
   allowed: readonly T[],
 ): T {
-  const value = obj[name];
+  const value = readMember(obj, name);
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     malformed(`${what}.${name}`);
   }
@@ -47,7 +54,7 @@ export function readEnum<T extends string>(
 
 /** @internal A boolean member. */
 export function readBoolean(obj: Record<string, unknown>, name: string, what: string): boolean {
-  const value = obj[name];
+  const value = readMember(obj, name);
   if (typeof value !== 'boolean') malformed(`${what}.${name}`);
   return value;
 }
@@ -60,7 +67,7 @@ export function readInteger(
   min: number,
   max: number,
 ): number {
-  const value = obj[name];
+  const value = readMember(obj, name);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     malformed(`${what}.${name}`);
   }
@@ -95,5 +102,5 @@ export function readBytes(
   min: number,
   max: number,
 ): Uint8Array {
-  return decodeNativeBytes(obj[name], `${what}.${name}`, min, max);
+  return decodeNativeBytes(readMember(obj, name), `${what}.${name}`, min, max);
 }

@@ -17,6 +17,7 @@ import {
   readBytes,
   readEnum,
   readInteger,
+  readMember,
   readObject,
   readString,
 } from './codec.js';
@@ -71,7 +72,7 @@ function readUserAuthentication(value: unknown): UserAuthenticationPolicy | unde
   ] as const);
   if (type === 'none') return undefined;
   const validitySeconds = readInteger(policy, 'validitySeconds', what, 0, 2_147_483_647);
-  const invalidate = policy.invalidateOnNewEnrollment;
+  const invalidate = readMember(policy, 'invalidateOnNewEnrollment');
   if (typeof invalidate !== 'boolean') malformed(`${what}.invalidateOnNewEnrollment`);
   return { type, validitySeconds, invalidateOnNewEnrollment: invalidate };
 }
@@ -105,7 +106,7 @@ function readAttestation(value: unknown, platform: BridgePlatform): KeyAttestati
   const what = `${WHAT}.attestation`;
   const attestation = readObject(value, what);
   if (platform === 'android') {
-    const chain = attestation.x5c;
+    const chain = readMember(attestation, 'x5c');
     if (!Array.isArray(chain) || chain.length === 0 || chain.length > MAX_CHAIN)
       malformed(`${what}.x5c`);
     return { format: 'android-key', x5c: chain.map(readCertificate) };
@@ -115,7 +116,7 @@ function readAttestation(value: unknown, platform: BridgePlatform): KeyAttestati
   return {
     format: 'apple-app-attest',
     keyId,
-    attestationObject: attestation.attestationObject as string,
+    attestationObject: readMember(attestation, 'attestationObject') as string,
   };
 }
 
@@ -158,9 +159,9 @@ export function parseKeyRecord(value: unknown, alias: string, rules: KeyRecordRu
     publicKey =
       purpose === 'encrypt' ? { ...ec, use: 'enc', alg: encryptionJwkAlg('ECDH-ES') } : ec;
   }
-  const userAuthentication = readUserAuthentication(record.userAuthentication);
-  const attestation = readAttestation(record.attestation, rules.platform);
-  const createdAt = readCreatedAt(record.createdAt);
+  const userAuthentication = readUserAuthentication(readMember(record, 'userAuthentication'));
+  const attestation = readAttestation(readMember(record, 'attestation'), rules.platform);
+  const createdAt = readCreatedAt(readMember(record, 'createdAt'));
   return {
     alias,
     purpose,

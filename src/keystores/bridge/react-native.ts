@@ -1,7 +1,7 @@
 // The NativeBridge over a React Native native module (old or new architecture): the module's
 // `call(method, paramsJson)` returns a promise of the JSON result. No React Native import.
 
-import { fail } from '../../core/errors.js';
+import { mustBe } from '../../core/assert.js';
 import { malformed } from './codec.js';
 import type { NativeBridge } from './native-bridge.js';
 
@@ -29,10 +29,7 @@ export function reactNativeBridge(
   module: ReactNativeDevicebindModule | null | undefined,
 ): NativeBridge {
   if (typeof module !== 'object' || module === null || typeof module.call !== 'function') {
-    fail(
-      'INVALID_ARGUMENT',
-      '"module" must be the Devicebind native module (is the native package linked?)',
-    );
+    mustBe('module', 'the Devicebind native module (is the native package linked?)');
   }
   return {
     async call(method, params) {

@@ -1,8 +1,8 @@
 // Checks what the app passes to a bridge adapter (key specs, prompts, operation options) and
 // turns it into the JSON parameters of the bridge protocol.
 
+import { assertNumber, assertObject, assertString, mustBe } from '../../core/assert.js';
 import { encodeBase64url } from '../../core/base64url.js';
-import { fail } from '../../core/errors.js';
 import type {
   AuthenticationPrompt,
   HardwarePreference,
@@ -37,32 +37,16 @@ export function normalizeUserAuthentication(
 ): NormalizedUserAuthentication {
   if (value === undefined)
     return { type: 'none', validitySeconds: 0, invalidateOnNewEnrollment: false };
-  if (typeof value !== 'object' || value === null)
-    fail('INVALID_ARGUMENT', `"${name}" must be an object`);
-  const {
-    type,
-    validitySeconds = 0,
-    invalidateOnNewEnrollment,
-  } = value as UserAuthenticationPolicy;
-  if (typeof type !== 'string' || !AUTH_TYPES.includes(type)) {
-    fail(
-      'INVALID_ARGUMENT',
-      `"${name}.type" must be "none", "biometric" or "biometric-or-device-credential"`,
-    );
-  }
-  if (
-    !Number.isInteger(validitySeconds) ||
-    validitySeconds < 0 ||
-    validitySeconds > 2_147_483_647
-  ) {
-    fail(
-      'INVALID_ARGUMENT',
-      `"${name}.validitySeconds" must be a whole number of seconds, 0 or more`,
-    );
-  }
-  if (invalidateOnNewEnrollment !== undefined && typeof invalidateOnNewEnrollment !== 'boolean') {
-    fail('INVALID_ARGUMENT', `"${name}.invalidateOnNewEnrollment" must be a boolean`);
-  }
+  const { type, invalidateOnNewEnrollment } = assertObject(value, name) as UserAuthenticationPolicy;
+  if (typeof type !== 'string' || !AUTH_TYPES.includes(type))
+    mustBe(`${name}.type`, '"none", "biometric" or "biometric-or-device-credential"');
+  const validitySeconds = assertNumber(
+    (value as UserAuthenticationPolicy).validitySeconds,
+    `${name}.validitySeconds`,
+    { min: 0, max: 2_147_483_647, fallback: 0, integer: true, unit: 'seconds' },
+  );
+  if (invalidateOnNewEnrollment !== undefined && typeof invalidateOnNewEnrollment !== 'boolean')
+    mustBe(`${name}.invalidateOnNewEnrollment`, 'a boolean');
   if (type === 'none') return { type, validitySeconds: 0, invalidateOnNewEnrollment: false };
   return { type, validitySeconds, invalidateOnNewEnrollment: invalidateOnNewEnrollment ?? true };
 }
@@ -74,26 +58,18 @@ export function normalizeUserAuthentication(
  */
 export function generateKeyParams(alias: string, spec: KeySpec): Record<string, unknown> {
   const { hardware, modulusLength, attestationChallenge } = spec;
-  if (hardware !== undefined && !HARDWARE.includes(hardware)) {
-    fail(
-      'INVALID_ARGUMENT',
-      '"spec.hardware" must be "required", "preferred", "strongbox-preferred" or "none"',
-    );
-  }
+  if (hardware !== undefined && !HARDWARE.includes(hardware))
+    mustBe('spec.hardware', '"required", "preferred", "strongbox-preferred" or "none"');
   const isRsa = spec.algorithm === 'RSA-OAEP' || spec.algorithm === 'RSA-OAEP-256';
-  if (isRsa && modulusLength !== undefined && !MODULUS_LENGTHS.includes(modulusLength)) {
-    fail('INVALID_ARGUMENT', '"spec.modulusLength" must be 2048, 3072 or 4096');
-  }
+  if (isRsa && modulusLength !== undefined && !MODULUS_LENGTHS.includes(modulusLength))
+    mustBe('spec.modulusLength', '2048, 3072 or 4096');
   if (
     attestationChallenge !== undefined &&
     (!(attestationChallenge instanceof Uint8Array) ||
       attestationChallenge.length === 0 ||
       attestationChallenge.length > MAX_ATTESTATION_CHALLENGE)
   ) {
-    fail(
-      'INVALID_ARGUMENT',
-      `"spec.attestationChallenge" must be a Uint8Array of 1 to ${MAX_ATTESTATION_CHALLENGE} bytes`,
-    );
+    mustBe('spec.attestationChallenge', `a Uint8Array of 1 to ${MAX_ATTESTATION_CHALLENGE} bytes`);
   }
   return {
     alias,
@@ -118,19 +94,11 @@ export function hardwarePreference(spec: KeySpec): HardwarePreference {
 /** @internal Checks prompt texts and keeps only the known fields. @throws `INVALID_ARGUMENT` */
 export function checkPrompt(value: unknown, name: string): AuthenticationPrompt | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null)
-    fail('INVALID_ARGUMENT', `"${name}" must be an object`);
+  const texts = assertObject(value, name) as Record<string, unknown>;
   const prompt: Record<string, string> = {};
   for (const field of PROMPT_FIELDS) {
-    const text = (value as Record<string, unknown>)[field];
-    if (text === undefined) continue;
-    if (typeof text !== 'string' || text.length === 0 || text.length > MAX_PROMPT_TEXT) {
-      fail(
-        'INVALID_ARGUMENT',
-        `"${name}.${field}" must be a string of 1 to ${MAX_PROMPT_TEXT} characters`,
-      );
-    }
-    prompt[field] = text;
+    const text = texts[field];
+    if (text !== undefined) prompt[field] = assertString(text, `${name}.${field}`, MAX_PROMPT_TEXT);
   }
   return prompt;
 }
@@ -141,11 +109,10 @@ export type PromptTexts = Partial<Record<PromptedOperation, AuthenticationPrompt
 /** @internal Checks the `prompts` constructor option. @throws `INVALID_ARGUMENT` */
 export function checkPromptTexts(value: unknown): PromptTexts {
   if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null)
-    fail('INVALID_ARGUMENT', '"options.prompts" must be an object');
+  const given = assertObject(value, 'options.prompts') as PromptTexts;
   const texts: PromptTexts = {};
   for (const operation of ['sign', 'agree', 'decrypt'] as const) {
-    const prompt = checkPrompt((value as PromptTexts)[operation], `options.prompts.${operation}`);
+    const prompt = checkPrompt(given[operation], `options.prompts.${operation}`);
     if (prompt !== undefined) texts[operation] = prompt;
   }
   return texts;
@@ -162,8 +129,7 @@ export function operationOptions(
   defaults: PromptTexts,
 ): { prompt: AuthenticationPrompt | undefined; signal: AbortSignal | undefined } {
   if (options === undefined) return { prompt: defaults[operation], signal: undefined };
-  if (typeof options !== 'object' || options === null)
-    fail('INVALID_ARGUMENT', '"options" must be an object');
+  assertObject(options);
   return {
     prompt: checkPrompt(options.prompt, 'options.prompt') ?? defaults[operation],
     signal: checkSignal(options.signal),

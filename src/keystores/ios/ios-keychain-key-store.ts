@@ -1,7 +1,7 @@
 // IosKeychainKeyStore: the KeyStore adapter over the native iOS Keychain / Secure Enclave
 // module, reached through a NativeBridge (React Native module, Capacitor plugin, simulator).
 
-import { fail } from '../../core/errors.js';
+import { assertFunction, assertObject, mustBe } from '../../core/assert.js';
 import type { PublicJwk } from '../../core/jwk.js';
 import { BridgeCore, type BridgeKeyStoreOptions } from '../bridge/bridge-core.js';
 import type { NativeBridge } from '../bridge/native-bridge.js';
@@ -60,14 +60,9 @@ export class IosKeychainKeyStore implements KeyStore {
   readonly #core: BridgeCore<IosDeviceInfo>;
 
   constructor(bridge: NativeBridge, options: IosKeychainKeyStoreOptions = {}) {
-    if (typeof options !== 'object' || options === null)
-      fail('INVALID_ARGUMENT', '"options" must be an object');
-    const { appAttest, checkEnrollment = true } = options;
-    if (appAttest !== undefined && typeof appAttest !== 'function') {
-      fail('INVALID_ARGUMENT', '"options.appAttest" must be a function');
-    }
-    if (typeof checkEnrollment !== 'boolean')
-      fail('INVALID_ARGUMENT', '"options.checkEnrollment" must be a boolean');
+    const { appAttest, checkEnrollment = true } = assertObject(options);
+    if (appAttest !== undefined) assertFunction(appAttest, 'options.appAttest');
+    if (typeof checkEnrollment !== 'boolean') mustBe('options.checkEnrollment', 'a boolean');
     this.#core = new BridgeCore(bridge, iosProfile({ appAttest, checkEnrollment }), options);
   }
 

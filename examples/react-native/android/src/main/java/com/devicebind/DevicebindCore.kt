@@ -20,6 +20,7 @@ import java.security.KeyFactory
 import java.security.KeyPairGenerator
 import java.security.KeyStore
 import java.security.PrivateKey
+import java.security.PublicKey
 import java.security.Signature
 import java.security.spec.ECGenParameterSpec
 import java.security.spec.MGF1ParameterSpec
@@ -51,8 +52,9 @@ class DevicebindCore(private val context: Context) {
 
     private val keyStore: KeyStore = KeyStore.getInstance("AndroidKeyStore").apply { load(null) }
 
-    /** What Keystore does not report back: the policy as asked, creation time, StrongBox, attestation. */
+    /** What Keystore does not report back: the policy as asked, creation time, StrongBox, attestation, canary. */
     private val metadata = context.getSharedPreferences("devicebind.keys", Context.MODE_PRIVATE)
+    private val canary = EnrollmentCanary(keyStore)
     private val generating = Mutex()
     private val hardwareBacked: Boolean by lazy { probeHardware() }
 
@@ -78,12 +80,13 @@ class DevicebindCore(private val context: Context) {
         return if (result == JSONObject.NULL) "null" else result.toString()
     }
 
+    private fun biometricsEnrolled(): Boolean = BiometricManager.from(context)
+        .canAuthenticate(BiometricManager.Authenticators.BIOMETRIC_STRONG) == BiometricManager.BIOMETRIC_SUCCESS
+
     private fun getInfo(): JSONObject {
         val keyguard = context.getSystemService(KeyguardManager::class.java)
         val strongBox = Build.VERSION.SDK_INT >= 28 &&
             context.packageManager.hasSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE)
-        val biometrics = BiometricManager.from(context)
-            .canAuthenticate(BiometricManager.Authenticators.BIOMETRIC_STRONG) == BiometricManager.BIOMETRIC_SUCCESS
         return JSONObject()
             .put("protocolVersion", PROTOCOL_VERSION)
             .put("platform", "android")
@@ -91,14 +94,16 @@ class DevicebindCore(private val context: Context) {
             .put("hardwareBacked", hardwareBacked)
             .put("strongBox", strongBox)
             .put("deviceSecure", keyguard.isDeviceSecure)
-            .put("biometrics", biometrics)
+            .put("biometrics", biometricsEnrolled())
     }
 
     private suspend fun generateKey(params: WireParams): JSONObject = generating.withLock {
         val alias = params.alias()
-        if (keyStore.containsAlias(PREFIX + alias)) {
-            return@withLock JSONObject().put("created", false).put("key", record(alias))
-        }
+        val existing = load(alias)
+        if (existing != null) return@withLock JSONObject().put("created", false).put("key", record(existing))
+        // A key without metadata (the process died between the two) or metadata without a key
+        // is no key: clear both and make a new one.
+        forget(alias)
         val purpose = params.choice("purpose", "sign", "encrypt")
         val algorithm = params.choice("algorithm", "ES256", "ECDH-ES", "RSA-OAEP", "RSA-OAEP-256", "EdDSA")
         if (algorithm == "EdDSA") throw DevicebindException("UnsupportedAlgorithm", "Keystore makes no Ed25519 keys here")
@@ -117,6 +122,7 @@ class DevicebindCore(private val context: Context) {
             if (it !in listOf(2048, 3072, 4096)) throw DevicebindException("InvalidParams", "parameter \"modulusLength\" is malformed")
         } else 256
         val strongBox = params.flag("strongBox")
+        if (strongBox) checkStrongBox(algorithm, modulusLength)
         val challenge = params.optionalBytes("attestationChallenge", 128)
 
         val entryAlias = PREFIX + alias
@@ -124,13 +130,12 @@ class DevicebindCore(private val context: Context) {
             "ES256" -> KeyGenParameterSpec.Builder(entryAlias, KeyProperties.PURPOSE_SIGN)
                 .setAlgorithmParameterSpec(ECGenParameterSpec("secp256r1"))
                 .setDigests(KeyProperties.DIGEST_SHA256)
-            "ECDH-ES" -> KeyGenParameterSpec.Builder(entryAlias, KeyProperties.PURPOSE_AGREE_KEY)
-                .setAlgorithmParameterSpec(ECGenParameterSpec("secp256r1"))
+            "ECDH-ES" -> agreeKeyBuilder(entryAlias)
             else -> KeyGenParameterSpec.Builder(entryAlias, KeyProperties.PURPOSE_DECRYPT)
                 .setKeySize(modulusLength)
                 .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_RSA_OAEP)
                 .setDigests(if (algorithm == "RSA-OAEP") KeyProperties.DIGEST_SHA1 else KeyProperties.DIGEST_SHA256)
-                .apply { if (algorithm == "RSA-OAEP-256") setMgf1Digests(KeyProperties.DIGEST_SHA256) }
+                .apply { if (algorithm == "RSA-OAEP-256") mgf1Sha256(this) }
         }
         if (auth.type != "none") {
             builder.setUserAuthenticationRequired(true)
@@ -147,7 +152,7 @@ class DevicebindCore(private val context: Context) {
             }
             builder.setInvalidatedByBiometricEnrollment(auth.invalidateOnNewEnrollment)
         }
-        if (strongBox) builder.setIsStrongBoxBacked(true)
+        if (strongBox && Build.VERSION.SDK_INT >= 28) builder.setIsStrongBoxBacked(true)
         if (challenge != null) builder.setAttestationChallenge(challenge)
 
         val generator = KeyPairGenerator.getInstance(
@@ -161,18 +166,49 @@ class DevicebindCore(private val context: Context) {
             // StrongBoxUnavailableException sometimes arrives wrapped in a ProviderException.
             throw DevicebindException(protocolName(e), "key generation failed", e)
         }
-        metadata.edit().putString(
-            alias,
-            JSONObject()
-                .put("purpose", purpose)
-                .put("algorithm", algorithm)
-                .put("userAuthentication", auth.toJson())
-                .put("createdAt", System.currentTimeMillis())
-                .put("strongBox", strongBox)
-                .put("attested", challenge != null)
-                .toString(),
-        ).apply()
-        JSONObject().put("created", true).put("key", record(alias))
+        // Keystore ignores setInvalidatedByBiometricEnrollment for keys that accept the device
+        // credential: a biometric canary reports the enrolment instead (EnrollmentCanary).
+        val withCanary = auth.type == "biometric-or-device-credential" && auth.invalidateOnNewEnrollment &&
+            biometricsEnrolled() && canary.create(alias)
+        val meta = JSONObject()
+            .put("purpose", purpose)
+            .put("algorithm", algorithm)
+            .put("userAuthentication", auth.toJson())
+            .put("createdAt", System.currentTimeMillis())
+            .put("strongBox", strongBox)
+            .put("attested", challenge != null)
+            .put("canary", withCanary)
+        // commit(), not apply(): the key and its metadata exist together before we answer
+        // (SharedPreferences.Editor.commit writes synchronously and reports failure).
+        if (!metadata.edit().putString(alias, meta.toString()).commit()) {
+            forget(alias)
+            throw DevicebindException("KeystoreError", "the key metadata could not be saved")
+        }
+        val key = load(alias) ?: throw DevicebindException("KeyNotFound", "the new key is gone")
+        JSONObject().put("created", true).put("key", record(key))
+    }
+
+    private fun agreeKeyBuilder(entryAlias: String): KeyGenParameterSpec.Builder {
+        if (Build.VERSION.SDK_INT < 31) throw DevicebindException("UnsupportedAlgorithm", "PURPOSE_AGREE_KEY needs API 31")
+        return KeyGenParameterSpec.Builder(entryAlias, KeyProperties.PURPOSE_AGREE_KEY)
+            .setAlgorithmParameterSpec(ECGenParameterSpec("secp256r1"))
+    }
+
+    private fun mgf1Sha256(builder: KeyGenParameterSpec.Builder) {
+        if (Build.VERSION.SDK_INT >= 35) builder.setMgf1Digests(KeyProperties.DIGEST_SHA256)
+    }
+
+    /**
+     * StrongBox holds RSA keys of 2048 bits only and digests SHA-256 only (Android Keystore,
+     * "StrongBox KeyMint"; the CTS passes StrongBox only DIGEST_NONE and DIGEST_SHA256). Other
+     * kinds fail as a ProviderException, not StrongBoxUnavailableException, so the adapter's TEE
+     * fallback would never run: the module raises the protocol's name itself.
+     */
+    private fun checkStrongBox(algorithm: String, modulusLength: Int) {
+        val present = Build.VERSION.SDK_INT >= 28 &&
+            context.packageManager.hasSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE)
+        val fits = !algorithm.startsWith("RSA") || (modulusLength == 2048 && algorithm != "RSA-OAEP")
+        if (!present || !fits) throw DevicebindException("StrongBoxUnavailableException", "StrongBox cannot hold this key")
     }
 
     private fun checkPolicy(algorithm: String, auth: UserAuthentication) {
@@ -187,15 +223,18 @@ class DevicebindCore(private val context: Context) {
         }
     }
 
-    private class LoadedKey(val alias: String, val privateKey: PrivateKey, val meta: JSONObject) {
+    private class LoadedKey(val alias: String, val privateKey: PrivateKey, val publicKey: PublicKey, val meta: JSONObject) {
         val algorithm: String = meta.getString("algorithm")
         val auth = UserAuthentication.fromJson(meta.optJSONObject("userAuthentication"))
+        val hasCanary: Boolean = meta.optBoolean("canary")
     }
 
+    /** The key under [alias] with its metadata; null unless both exist. */
     private fun load(alias: String): LoadedKey? {
         val privateKey = keyStore.getKey(PREFIX + alias, null) as? PrivateKey ?: return null
+        val publicKey = keyStore.getCertificate(PREFIX + alias)?.publicKey ?: return null
         val meta = metadata.getString(alias, null)?.let { JSONObject(it) } ?: return null
-        return LoadedKey(alias, privateKey, meta)
+        return LoadedKey(alias, privateKey, publicKey, meta)
     }
 
     private fun loadFor(params: WireParams, vararg algorithms: String): LoadedKey {
@@ -205,31 +244,16 @@ class DevicebindCore(private val context: Context) {
         return key
     }
 
-    private fun record(alias: String): JSONObject {
-        val key = load(alias) ?: throw DevicebindException("KeyNotFound", "no key under this alias")
-        val entryAlias = PREFIX + alias
-        val publicKey = keyStore.getCertificate(entryAlias).publicKey
+    private fun record(key: LoadedKey): JSONObject {
+        val entryAlias = PREFIX + key.alias
         val info = KeyFactory.getInstance(key.privateKey.algorithm, "AndroidKeyStore")
             .getKeySpec(key.privateKey, KeyInfo::class.java)
-        val level = if (Build.VERSION.SDK_INT >= 31) {
-            when (info.securityLevel) {
-                KeyProperties.SECURITY_LEVEL_STRONGBOX -> "strongbox"
-                KeyProperties.SECURITY_LEVEL_SOFTWARE -> "software"
-                else -> "tee"
-            }
-        } else {
-            @Suppress("DEPRECATION")
-            when {
-                !info.isInsideSecureHardware -> "software"
-                key.meta.optBoolean("strongBox") -> "strongbox"
-                else -> "tee"
-            }
-        }
+        val level = securityLevel(info, key.meta.optBoolean("strongBox"))
         val record = JSONObject()
-            .put("alias", alias)
+            .put("alias", key.alias)
             .put("purpose", key.meta.getString("purpose"))
             .put("algorithm", key.algorithm)
-            .put("publicKey", base64url(publicKey.encoded)) // SubjectPublicKeyInfo DER
+            .put("publicKey", base64url(key.publicKey.encoded)) // SubjectPublicKeyInfo DER
             .put("securityLevel", level)
             .put("userAuthentication", key.auth.toJson())
             .put("createdAt", key.meta.getLong("createdAt"))
@@ -240,19 +264,45 @@ class DevicebindCore(private val context: Context) {
         return record
     }
 
+    /**
+     * Where the key lives. SECURITY_LEVEL_UNKNOWN means Keystore cannot say, so nothing vouches
+     * for the key: it is reported as software, and only UNKNOWN_SECURE (secure hardware of an
+     * unknown kind) counts as hardware (KeyProperties.SECURITY_LEVEL_* reference, API 31).
+     */
+    private fun securityLevel(info: KeyInfo, strongBoxAsked: Boolean): String = if (Build.VERSION.SDK_INT >= 31) {
+        when (info.securityLevel) {
+            KeyProperties.SECURITY_LEVEL_STRONGBOX -> "strongbox"
+            KeyProperties.SECURITY_LEVEL_TRUSTED_ENVIRONMENT, KeyProperties.SECURITY_LEVEL_UNKNOWN_SECURE -> "tee"
+            else -> "software"
+        }
+    } else {
+        @Suppress("DEPRECATION")
+        when {
+            !info.isInsideSecureHardware -> "software"
+            strongBoxAsked -> "strongbox"
+            else -> "tee"
+        }
+    }
+
     private fun getKey(alias: String): JSONObject? {
-        val key = load(alias) ?: return null
+        val key = load(alias)
+        if (key == null) {
+            forget(alias)
+            return null
+        }
         if (key.auth.type != "none") {
-            // Initialising an operation (no prompt) is how Keystore reveals an invalidated key.
+            // Initialising an operation (no prompt) is how Keystore reveals an invalidated key;
+            // the operation is ended at once so it holds no Keystore slot.
             try {
-                initialise(key)
+                KeyOperations.end(initialise(key).first, key.publicKey)
             } catch (e: KeyPermanentlyInvalidatedException) {
                 throw DevicebindException("KeyPermanentlyInvalidatedException", "Keystore invalidated the key", e)
             } catch (e: UserNotAuthenticatedException) {
                 // Valid, but its authentication window is closed: fine for getKey.
             }
+            if (key.hasCanary) canary.check(alias)
         }
-        return record(alias)
+        return record(key)
     }
 
     /** Initialises the key's operation; returns the CryptoObject a per-use prompt needs. */
@@ -279,7 +329,8 @@ class DevicebindCore(private val context: Context) {
     /**
      * Initialises the operation, authenticating the user when the key's policy asks for it:
      * per-use keys prompt with the operation's CryptoObject; a time-bound key whose window is
-     * over prompts, then initialises once more.
+     * over prompts, then initialises once more. An operation that is not run to the end (the
+     * prompt was cancelled) is ended, so it holds no Keystore slot.
      */
     private suspend fun <T> authorized(
         key: LoadedKey,
@@ -287,16 +338,29 @@ class DevicebindCore(private val context: Context) {
         activity: FragmentActivity?,
         run: (Any) -> T,
     ): T {
+        if (key.hasCanary) canary.check(key.alias)
         val operation = try {
             initialise(key)
         } catch (e: UserNotAuthenticatedException) {
             BiometricGate.authenticate(activity, prompt, key.auth, null)
-            initialise(key)
+            try {
+                initialise(key)
+            } catch (again: UserNotAuthenticatedException) {
+                // The prompt passed but did not open the window (e.g. a class 2 biometric).
+                throw DevicebindException("UserNotAuthenticatedException", "the authentication does not unlock this key", again)
+            }
         }
-        if (key.auth.type != "none" && key.auth.validitySeconds == 0) {
-            BiometricGate.authenticate(activity, prompt, key.auth, operation.second)
+        var finished = false
+        try {
+            if (key.auth.type != "none" && key.auth.validitySeconds == 0) {
+                BiometricGate.authenticate(activity, prompt, key.auth, operation.second)
+            }
+            val result = run(operation.first)
+            finished = true
+            return result
+        } finally {
+            if (!finished) KeyOperations.end(operation.first, key.publicKey)
         }
-        return run(operation.first)
     }
 
     private suspend fun sign(params: WireParams, activity: FragmentActivity?): JSONObject {
@@ -333,13 +397,21 @@ class DevicebindCore(private val context: Context) {
 
     private fun deleteKey(alias: String): Boolean {
         val existed = keyStore.containsAlias(PREFIX + alias)
-        if (existed) keyStore.deleteEntry(PREFIX + alias)
-        metadata.edit().remove(alias).apply()
+        forget(alias)
         return existed
     }
 
+    /** Deletes the key, its canary and its metadata, whichever exist. */
+    private fun forget(alias: String) {
+        if (keyStore.containsAlias(PREFIX + alias)) keyStore.deleteEntry(PREFIX + alias)
+        canary.delete(alias)
+        metadata.edit().remove(alias).commit()
+    }
+
+    /** The aliases of complete keys (a key and its metadata). */
     private fun listAliases(): List<String> =
         keyStore.aliases().toList().filter { it.startsWith(PREFIX) }.map { it.removePrefix(PREFIX) }
+            .filter { metadata.contains(it) }
 
     /** Whether Keystore keys are hardware-backed here: made once with a throwaway key. */
     private fun probeHardware(): Boolean = try {
@@ -352,8 +424,7 @@ class DevicebindCore(private val context: Context) {
         )
         val privateKey = generator.generateKeyPair().private
         val info = KeyFactory.getInstance(privateKey.algorithm, "AndroidKeyStore").getKeySpec(privateKey, KeyInfo::class.java)
-        @Suppress("DEPRECATION")
-        if (Build.VERSION.SDK_INT >= 31) info.securityLevel != KeyProperties.SECURITY_LEVEL_SOFTWARE else info.isInsideSecureHardware
+        securityLevel(info, false) != "software"
     } finally {
         keyStore.deleteEntry(PROBE_ALIAS)
     }

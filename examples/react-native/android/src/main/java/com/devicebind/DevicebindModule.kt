@@ -2,6 +2,7 @@
 // `reactNativeBridge(NativeModules.Devicebind)` wraps, and runs DevicebindCore off the UI thread.
 package com.devicebind
 
+import android.util.Log
 import androidx.fragment.app.FragmentActivity
 import com.facebook.react.ReactPackage
 import com.facebook.react.bridge.NativeModule
@@ -10,6 +11,7 @@ import com.facebook.react.bridge.ReactApplicationContext
 import com.facebook.react.bridge.ReactContextBaseJavaModule
 import com.facebook.react.bridge.ReactMethod
 import com.facebook.react.uimanager.ViewManager
+import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
@@ -17,7 +19,10 @@ import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
 
 class DevicebindModule(reactContext: ReactApplicationContext) : ReactContextBaseJavaModule(reactContext) {
-    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+    // Last resort: nothing a call throws may escape the coroutine, where it would end the
+    // process (kotlinx.coroutines, "Exception handling": uncaught exceptions of launch).
+    private val lastResort = CoroutineExceptionHandler { _, e -> Log.e("Devicebind", "unhandled failure", e) }
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default + lastResort)
     private val core = DevicebindCore(reactContext)
 
     override fun getName() = "Devicebind"
@@ -25,12 +30,24 @@ class DevicebindModule(reactContext: ReactApplicationContext) : ReactContextBase
     @ReactMethod
     fun call(method: String, params: String, promise: Promise) {
         scope.launch {
-            try {
-                promise.resolve(core.call(method, params, currentActivity as? FragmentActivity))
+            val result = try {
+                // React Native 0.81 removed ReactContextBaseJavaModule.currentActivity: the
+                // context's currentActivity is the one that stays (ReactContext reference).
+                core.call(method, params, reactApplicationContext.currentActivity as? FragmentActivity)
             } catch (e: Throwable) {
-                // The JS adapter maps the code (docs/bridge-protocol.md, "Errors").
-                promise.reject(protocolName(e), e.message ?: protocolName(e), e)
+                settle { promise.reject(protocolName(e), e.message ?: protocolName(e), e) }
+                return@launch
             }
+            settle { promise.resolve(result) }
+        }
+    }
+
+    /** Resolving or rejecting must never throw (e.g. after the React instance went away). */
+    private inline fun settle(answer: () -> Unit) {
+        try {
+            answer()
+        } catch (e: Throwable) {
+            Log.e("Devicebind", "could not answer a call", e)
         }
     }
 
