@@ -7,6 +7,7 @@ import { webCryptoBackend } from '../src/core/crypto-backend.js';
 import { openEnvelopeWithKey } from '../src/core/envelope/open-envelope.js';
 import { openEnvelopeStreamWithKey } from '../src/core/envelope/open-stream.js';
 import type { EnvelopeKey } from '../src/core/envelope/types.js';
+import type { PublicJwk } from '../src/core/jwk.js';
 import { MemoryKeyStore } from '../src/keystores/memory/index.js';
 import * as webCryptoStoreModule from '../src/keystores/webcrypto/index.js';
 import { sealEnvelope } from '../src/server/seal-envelope.js';
@@ -150,7 +151,7 @@ export default defineBench(async () => {
     y,
     use: 'enc',
     alg: 'ECDH-ES+A256KW',
-  });
+  } as PublicJwk);
 
   const openName = `openEnvelope (${storeName})`;
   const envelopeCases: BenchCase[] = [

@@ -81,10 +81,12 @@ export function parsePublicJwk(value: unknown, what = 'key'): PublicJwk {
     bad(` uses an unsupported curve; only ${crv} is allowed`, 'UNSUPPORTED_ALGORITHM');
   for (const name of names.slice(crv === undefined ? 1 : 2)) {
     const member = jwk[name];
+    // Curve coordinates: 32 bytes in canonical base64url, the last character without stray
+    // bits (RFC 4648 §3.5), so one key has one spelling and one device id. RSA integers get
+    // the same check on the server (rsa-public-key.ts), which decodes them.
     if (
       typeof member !== 'string' ||
-      !/^[\w-]+$/.test(member) ||
-      (crv !== undefined && member.length !== 43)
+      !(crv === undefined ? /^[\w-]+$/ : /^[\w-]{42}[AEIMQUYcgkosw048]$/).test(member)
     ) {
       bad(`.${name} is missing or malformed`);
     }

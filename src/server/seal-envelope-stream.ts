@@ -1,17 +1,17 @@
 // sealEnvelopeStream: encrypts a large file for one device as a stream envelope
 // (docs/formats/stream.md), in constant memory, for `openEnvelopeStream` on the device.
 
+import { assertNumber, assertObject } from '../core/assert.js';
 import { resolveCryptoBackend } from '../core/crypto-backend.js';
 import {
   DEFAULT_SEGMENT_SIZE,
-  isSegmentSize,
   MAX_SEGMENT_SIZE,
   MIN_SEGMENT_SIZE,
   STREAM_IKM_LENGTH,
   STREAM_NONCE_PREFIX_LENGTH,
   STREAM_SALT_LENGTH,
 } from '../core/envelope/stream-format.js';
-import { fail } from '../core/errors.js';
+import type { PublicJwk } from '../core/jwk.js';
 import { sealStreamWith } from './lib/stream-sealer.js';
 import { sealAlgorithm, sealEnvelope } from './seal-envelope.js';
 
@@ -47,17 +47,16 @@ export interface SealEnvelopeStreamOptions {
  */
 export function sealEnvelopeStream(
   readable: ReadableStream<Uint8Array>,
-  encryptionKey: unknown,
+  encryptionKey: PublicJwk,
   options: SealEnvelopeStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   sealAlgorithm(encryptionKey);
-  const { segmentSize = DEFAULT_SEGMENT_SIZE } = options ?? {};
-  if (!isSegmentSize(segmentSize)) {
-    fail(
-      'INVALID_ARGUMENT',
-      `"options.segmentSize" must be an integer from ${MIN_SEGMENT_SIZE} to ${MAX_SEGMENT_SIZE}`,
-    );
-  }
+  const segmentSize = assertNumber(assertObject(options).segmentSize, 'options.segmentSize', {
+    min: MIN_SEGMENT_SIZE,
+    max: MAX_SEGMENT_SIZE,
+    fallback: DEFAULT_SEGMENT_SIZE,
+    integer: true,
+  });
   const crypto = resolveCryptoBackend(undefined);
   const contentKey = crypto.randomBytes(STREAM_IKM_LENGTH);
   return sealStreamWith(readable, {

@@ -3,9 +3,11 @@
 
 import { CompactEncrypt, FlattenedEncrypt, importJWK } from 'jose';
 import { KEY_MANAGEMENT_ALGORITHMS, type KeyManagementAlgorithm } from '../core/algorithms.js';
+import { assertObject } from '../core/assert.js';
+import { bodyBytes } from '../core/content-digest.js';
 import { fail, wrapErrors } from '../core/errors.js';
-import { minimalPublicJwk, parsePublicJwk } from '../core/jwk.js';
-import { utf8Encode } from '../core/utf8.js';
+import { minimalPublicJwk, type PublicJwk } from '../core/jwk.js';
+import { parseServerPublicJwk } from './lib/public-key.js';
 
 /** Options of {@link sealEnvelope}. */
 export interface SealEnvelopeOptions {
@@ -13,7 +15,7 @@ export interface SealEnvelopeOptions {
    * Additional authenticated data (a string is taken as UTF-8). When given, the result is a
    * flattened JWE in JSON and the device must pass the same `aad` to `openEnvelope`.
    */
-  aad?: Uint8Array | string;
+  aad?: Uint8Array | ArrayBuffer | string;
 }
 
 /** @internal A device encryption key ready for `jose`. */
@@ -27,15 +29,17 @@ export const SEAL_ENC = 'A256GCM';
 
 /**
  * @internal Validates a device's public encryption key and picks the `alg` to seal with:
- * ECDH-ES+A256KW for P-256 keys, the key's own declared `alg` for RSA keys.
- * @throws `INVALID_ARGUMENT` for a malformed key, a signing key, or an RSA key without an
- * OAEP `alg`; `UNSUPPORTED_ALGORITHM` for another key type, curve or algorithm.
+ * ECDH-ES+A256KW for P-256 keys, the key's own declared `alg` for RSA keys. RSA keys are
+ * checked as integers (`checkRsaPublicJwk`): sealing to e = 1 would send the content key in
+ * the clear.
+ * @throws `INVALID_ARGUMENT` for a malformed key (naming the member), a signing key, or an RSA
+ * key without an OAEP `alg`; `UNSUPPORTED_ALGORITHM` for another key type, curve or algorithm.
  */
 export function sealAlgorithm(encryptionKey: unknown): {
   alg: KeyManagementAlgorithm;
   jwk: JsonWebKey;
 } {
-  const jwk = parsePublicJwk(encryptionKey, '"encryptionKey"');
+  const jwk = parseServerPublicJwk(encryptionKey, '"encryptionKey"');
   if (jwk.use === 'sig') {
     fail(
       'INVALID_ARGUMENT',
@@ -84,24 +88,18 @@ export async function sealKey(encryptionKey: unknown): Promise<SealKey> {
   return { alg, key: key as CryptoKey };
 }
 
-function bytesOf(value: unknown, what: string): Uint8Array {
-  if (typeof value === 'string') return utf8Encode(value);
-  if (!(value instanceof Uint8Array)) {
-    fail('INVALID_ARGUMENT', `${what} must be a Uint8Array or a string`);
-  }
-  return value;
-}
-
 /**
  * Encrypts `plaintext` for one device, so only that device's key store can open it: a
  * JWE with `ECDH-ES+A256KW` (EC keys) or the key's declared `RSA-OAEP-256`/`RSA-OAEP`
  * (RSA keys), and `A256GCM`.
  *
  * @param plaintext - the bytes (or UTF-8 text) to encrypt
- * @param encryptionKey - the device's public encryption key, from the verified handshake
+ * @param encryptionKey - the device's public encryption key (`encryptionKey` of the verified
+ * handshake; its `signingKey` is refused)
  * @param options - `aad`: additional data the device must present to open it
  * @returns a compact JWE, or, when `aad` is given, a flattened JWE as JSON text
- * @throws `INVALID_ARGUMENT` for a malformed argument or a signing key;
+ * @throws `INVALID_ARGUMENT` for a malformed argument, a signing key, or an RSA key with
+ * unsound integers (e.g. `e` = 1, an even or short modulus);
  * `UNSUPPORTED_ALGORITHM` for an unsupported key type, curve or algorithm.
  * @example
  * ```ts
@@ -110,12 +108,13 @@ function bytesOf(value: unknown, what: string): Uint8Array {
  * ```
  */
 export async function sealEnvelope(
-  plaintext: Uint8Array | string,
-  encryptionKey: unknown,
+  plaintext: Uint8Array | ArrayBuffer | string,
+  encryptionKey: PublicJwk,
   options: SealEnvelopeOptions = {},
 ): Promise<string> {
-  const data = bytesOf(plaintext, '"plaintext"');
-  const aad = options?.aad === undefined ? undefined : bytesOf(options.aad, '"options.aad"');
+  const data = bodyBytes(plaintext, '"plaintext"');
+  const { aad: aadOption } = assertObject(options);
+  const aad = aadOption === undefined ? undefined : bodyBytes(aadOption, '"options.aad"');
   const { alg, key } = await sealKey(encryptionKey);
   const header = { alg, enc: SEAL_ENC };
   return wrapErrors('INVALID_ARGUMENT', 'the envelope could not be sealed', async () => {

@@ -52,7 +52,10 @@ export interface VerifyHandshakeOptions {
 export interface VerifiedHandshake {
   /** The device id: RFC 7638 thumbprint of the signing key. */
   deviceId: string;
-  /** The public signing key: keep it and pass it to `verifyRequest` as `signingKey`. */
+  /**
+   * The public signing key, with `use: "sig"` and its `alg`: keep it and pass it to
+   * `verifyRequest` as `signingKey`.
+   */
   signingKey: PublicJwk;
   /** The public encryption key, with the JWE `alg` it opens: pass it to `sealEnvelope`. */
   encryptionKey: PublicJwk;
@@ -184,7 +187,7 @@ export async function verifyHandshake(
       'the handshake "device_id" is not the RFC 7638 thumbprint of its signing key',
     );
   }
-  const encryptionKey = await parseEncryptionKey(payload.encryption_key, header.canonicalKey);
+  const encryptionKey = await parseEncryptionKey(payload.encryption_key, header.jwk);
   const attestation = parseAttestation(payload.attestation);
   // The nonce last: a single-use check (one that deletes the challenge) is spent only by a
   // handshake that passed everything else.
@@ -201,7 +204,12 @@ export async function verifyHandshake(
   }
   const result: VerifiedHandshake = {
     deviceId,
-    signingKey: minimalPublicJwk(header.jwk),
+    // `use` and `alg` kept, so a signing key passed to sealEnvelope is recognised and refused.
+    signingKey: {
+      ...minimalPublicJwk(header.jwk),
+      use: 'sig',
+      alg: header.algorithm.alg,
+    } as PublicJwk,
     encryptionKey,
     subject: subject as string | undefined,
     claims,

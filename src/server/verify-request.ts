@@ -6,7 +6,7 @@ import { encodeBase64url } from '../core/base64url.js';
 import { bodyBytes, contentDigest } from '../core/content-digest.js';
 import { resolveCryptoBackend } from '../core/crypto-backend.js';
 import { DeviceBindingError, fail } from '../core/errors.js';
-import { type PublicJwk, parsePublicJwk, thumbprintInput } from '../core/jwk.js';
+import { type PublicJwk, thumbprintInput } from '../core/jwk.js';
 import { utf8Encode } from '../core/utf8.js';
 import { decodeJsonObject, splitCompactJws } from './lib/compact-jws.js';
 import { constantTimeEqual } from './lib/constant-time.js';
@@ -15,6 +15,7 @@ import { checkHeaders, type RequestHeaders, readHeader } from './lib/http-header
 import { normalizeHtu } from './lib/htu.js';
 import { LruMap } from './lib/lru-map.js';
 import { type ProtectedHeader, parseProtectedHeader } from './lib/protected-header.js';
+import { parseServerPublicJwk } from './lib/public-key.js';
 import { checkIssuedAt, currentSeconds, secondsOption } from './lib/time-window.js';
 import { verificationKey, verifySignature } from './lib/verification-keys.js';
 import type { ReplayCache } from './replay-cache.js';
@@ -196,7 +197,7 @@ function checkArguments(request: RequestToVerify, options: VerifyRequestOptions)
     fail('INVALID_ARGUMENT', '"request.url" must be an absolute http(s) URL');
   checkHeaders(headers, '"request.headers"');
   const bytes = body === undefined ? undefined : bodyBytes(body, '"request.body"');
-  const signingKey = parsePublicJwk(options.signingKey, '"options.signingKey"');
+  const signingKey = parseServerPublicJwk(options.signingKey, '"options.signingKey"');
   signingAlgorithmForKey(signingKey);
   const { accessToken, replayCache, nonce } = options;
   if (accessToken !== undefined && (typeof accessToken !== 'string' || accessToken.length === 0)) {

@@ -317,7 +317,11 @@ describe('stream API behaviour', () => {
     }
     expect(
       thrown(() =>
-        sealEnvelopeStream(streamOf(new Uint8Array(1)), { kty: 'OKP', crv: 'X25519', x: 'AAAA' }),
+        sealEnvelopeStream(streamOf(new Uint8Array(1)), {
+          kty: 'OKP',
+          crv: 'X25519',
+          x: 'AAAA',
+        } as never),
       ).code,
     ).toBe('UNSUPPORTED_ALGORITHM');
     const signing = await device.keyStore.generateKey('com.example.sign', {
@@ -326,7 +330,10 @@ describe('stream API behaviour', () => {
     });
     expect(
       thrown(() =>
-        sealEnvelopeStream(streamOf(new Uint8Array(1)), { ...signing.publicKey, use: 'sig' }),
+        sealEnvelopeStream(streamOf(new Uint8Array(1)), {
+          ...signing.publicKey,
+          use: 'sig',
+        } as never),
       ).code,
     ).toBe('INVALID_ARGUMENT');
   });

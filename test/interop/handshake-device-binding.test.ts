@@ -22,7 +22,8 @@ describe.each([
     const result = await verifyHandshake(handshake.token, { nonce: 'sign-in-1' });
     expect(result.deviceId).toBe(handshake.deviceId);
     expect(result.deviceId).toBe(await binding.getDeviceId());
-    expect(result.signingKey).toEqual(handshake.signingKey);
+    // The server marks the key it returns for signing, so it is never sealed to by mistake.
+    expect(result.signingKey).toEqual({ ...handshake.signingKey, use: 'sig', alg: 'ES256' });
     expect(result.encryptionKey).toEqual(handshake.encryptionKey);
     expect(result.subject).toBe('alice');
     expect(result.claims).toEqual({ app: 'notes' });

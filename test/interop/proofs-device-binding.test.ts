@@ -45,7 +45,7 @@ describe.each(stores)('DeviceBinding.signRequest with %s', (_, makeStore) => {
       typ: 'dpop+jwt',
     });
     expect(payload).toMatchObject({ htm: 'GET', htu: URL });
-    expect(protectedHeader.jwk).toEqual(device.signingKey);
+    expect(device.signingKey).toEqual({ ...protectedHeader.jwk, use: 'sig', alg: 'ES256' });
     await expect(compactVerify(headers.DPoP, EmbeddedJWK)).resolves.toBeTruthy();
   });
 

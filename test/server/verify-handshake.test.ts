@@ -33,7 +33,7 @@ describe('verifyHandshake accepts', () => {
     });
     const result = await verifyHandshake(token, { nonce: NONCE });
     expect(result.deviceId).toBe(await calculateJwkThumbprint(key.publicJwk));
-    expect(result.signingKey).toEqual(key.publicJwk);
+    expect(result.signingKey).toEqual({ ...key.publicJwk, use: 'sig', alg: 'ES256' });
     expect(result.encryptionKey).toEqual(encryptionKey);
     expect(result.subject).toBe('alice');
     expect(result.claims).toEqual({ app_version: '1.2.3', platform: 'web' });
@@ -45,7 +45,7 @@ describe('verifyHandshake accepts', () => {
     const result = await verifyHandshake(await makeHandshake(edKey, encryptionKey), {
       nonce: NONCE,
     });
-    expect(result.signingKey).toEqual(edKey.publicJwk);
+    expect(result.signingKey).toEqual({ ...edKey.publicJwk, use: 'sig', alg: 'EdDSA' });
   });
 
   it.each(['RSA-OAEP-256', 'RSA-OAEP'] as const)('an RSA encryption key for %s', async (alg) => {

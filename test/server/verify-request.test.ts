@@ -4,6 +4,7 @@ import { DeviceBindingError, type DeviceBindingErrorCode } from '../../src/core/
 import { createNonceIssuer } from '../../src/server/nonce-issuer.js';
 import { MemoryReplayCache } from '../../src/server/replay-cache.js';
 import { type VerifyRequestOptions, verifyRequest } from '../../src/server/verify-request.js';
+import { newRsaEncryptionKey } from './helpers/handshakes.js';
 import {
   b64json,
   digestOf,
@@ -646,7 +647,8 @@ describe('verifyRequest arguments', () => {
 
   it('an RSA signingKey is refused with UNSUPPORTED_ALGORITHM', async () => {
     const request = await requestWith(await makeProof(key));
-    const rsa = { kty: 'RSA', n: 'A'.repeat(342), e: 'AQAB' };
+    const { n, e } = (await newRsaEncryptionKey()) as { n: string; e: string };
+    const rsa = { kty: 'RSA', n, e };
     await rejects(verifyRequest(request, { signingKey: rsa as never }), 'UNSUPPORTED_ALGORITHM');
   });
 

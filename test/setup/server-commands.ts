@@ -88,7 +88,7 @@ const sealEnvelopeOnServer: BrowserCommand<
   return outcome(() =>
     server.sealEnvelope(
       encode(plaintext),
-      encryptionKey,
+      encryptionKey as PublicJwk,
       aad === undefined ? {} : { aad: encode(aad) },
     ),
   );
@@ -99,7 +99,7 @@ const sealPatternEnvelopeOnServer: BrowserCommand<
 > = async (context, length, encryptionKey) => {
   const server = await loadServer(context);
   // Made here rather than sent from the page, so megabytes cross only once, as the envelope.
-  return outcome(() => server.sealEnvelope(patternBytes(length), encryptionKey));
+  return outcome(() => server.sealEnvelope(patternBytes(length), encryptionKey as PublicJwk));
 };
 
 const sealEnvelopeStreamOnServer: BrowserCommand<[length: number, encryptionKey: unknown]> = async (
@@ -119,7 +119,9 @@ const sealEnvelopeStreamOnServer: BrowserCommand<[length: number, encryptionKey:
       },
     });
     const sealed = new Uint8Array(
-      await new Response(server.sealEnvelopeStream(source, encryptionKey)).arrayBuffer(),
+      await new Response(
+        server.sealEnvelopeStream(source, encryptionKey as PublicJwk),
+      ).arrayBuffer(),
     );
     return Buffer.from(sealed).toString('base64');
   });

@@ -7,6 +7,7 @@ import { decodeBase64url, encodeBase64url } from '../../core/base64url.js';
 import { concatBytes, equalBytes } from '../../core/bytes.js';
 import { fail } from '../../core/errors.js';
 import type { EcPublicJwk, RsaPublicJwk } from '../../core/jwk.js';
+import { rsaKeyProblem } from '../../core/rsa-public-key.js';
 import { malformed } from './codec.js';
 import { readDerChildren, readDerUnsignedInteger, readWholeDer } from './der.js';
 
@@ -84,7 +85,10 @@ export function ecJwkFromSpki(spki: Uint8Array, what: string): EcPublicJwk {
   };
 }
 
-/** @internal The RSA public key in a SubjectPublicKeyInfo: 2048, 3072 or 4096 bits, odd exponent ≥ 3. */
+/**
+ * @internal The RSA public key in a SubjectPublicKeyInfo: 2048, 3072 or 4096 bits (what
+ * Android Keystore makes), and integers that pass `rsaKeyProblem` like every RSA key.
+ */
 export function rsaJwkFromSpki(spki: Uint8Array, what: string): RsaPublicJwk {
   try {
     const outer = readWholeDer(spki, 0x30);
@@ -101,9 +105,10 @@ export function rsaJwkFromSpki(spki: Uint8Array, what: string): RsaPublicJwk {
     const n = readDerUnsignedInteger(modulus);
     const e = readDerUnsignedInteger(exponent);
     const bits = n.length * 8 - Math.clz32(n[0]!) + 24;
-    if (!RSA_MODULUS_BITS.includes(bits) || !(n[n.length - 1]! & 1)) return malformed(what);
-    if (e.length > 4 || !(e[e.length - 1]! & 1) || (e.length === 1 && e[0]! < 3))
-      return malformed(what);
+    const problem = rsaKeyProblem(n, e);
+    if (problem !== undefined)
+      return malformed(`${what} (RSA "${problem.member}" ${problem.problem})`);
+    if (!RSA_MODULUS_BITS.includes(bits)) return malformed(what);
     return { kty: 'RSA', n: encodeBase64url(n), e: encodeBase64url(e) };
   } catch (err) {
     return malformed(what, err);

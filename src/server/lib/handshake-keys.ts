@@ -3,8 +3,9 @@
 
 import { keyManagementAlgorithm } from '../../core/algorithms.js';
 import { DeviceBindingError, fail } from '../../core/errors.js';
-import { type PublicJwk, parsePublicJwk, thumbprintInput } from '../../core/jwk.js';
+import type { PublicJwk } from '../../core/jwk.js';
 import type { KeyAttestation } from '../../keystores/contract.js';
+import { parseServerPublicJwk, sameKey } from './public-key.js';
 import { subtleCrypto } from './verification-keys.js';
 
 /**
@@ -26,17 +27,18 @@ export interface HandshakeAttestation {
 const WHAT = 'the handshake "encryption_key"';
 
 /**
- * @internal Validates the certified encryption key: P-256 or RSA, `use: "enc"`, an `alg` it
- * can serve, a valid public key, and not the signing key.
+ * @internal Validates the certified encryption key: P-256 or RSA (its integers checked, see
+ * `checkRsaPublicJwk`), `use: "enc"`, an `alg` it can serve, a valid public key, and not the
+ * signing key (compared by decoded bytes).
  * @throws `INVALID_HANDSHAKE`; `UNSUPPORTED_ALGORITHM` for key types and algorithms outside the registry.
  */
 export async function parseEncryptionKey(
   value: unknown,
-  signingCanonicalKey: string,
+  signingKey: PublicJwk,
 ): Promise<PublicJwk> {
   let key: PublicJwk;
   try {
-    key = parsePublicJwk(value, WHAT);
+    key = parseServerPublicJwk(value, WHAT);
   } catch (err) {
     if (err instanceof DeviceBindingError && err.code === 'UNSUPPORTED_ALGORITHM') throw err;
     return fail(
@@ -55,7 +57,7 @@ export async function parseEncryptionKey(
   if (!fits) fail('INVALID_HANDSHAKE', `${WHAT} "alg" ${entry.alg} does not fit its key type`);
   // One key for signing and encryption would let a decryption oracle forge signatures and
   // vice versa; the format requires two keys.
-  if (thumbprintInput(key) === signingCanonicalKey) {
+  if (sameKey(key, signingKey)) {
     fail(
       'INVALID_HANDSHAKE',
       `${WHAT} is the signing key; the device must use a separate encryption key`,

@@ -3,8 +3,9 @@
 
 import { type SigningAlgorithmEntry, signingAlgorithm } from '../../core/algorithms.js';
 import { DeviceBindingError, fail } from '../../core/errors.js';
-import { type PublicJwk, parsePublicJwk, thumbprintInput } from '../../core/jwk.js';
+import { type PublicJwk, thumbprintInput } from '../../core/jwk.js';
 import type { VerificationCode } from './compact-jws.js';
+import { parseServerPublicJwk } from './public-key.js';
 
 /** @internal A validated protected header. */
 export interface ProtectedHeader {
@@ -56,7 +57,7 @@ export function parseProtectedHeader(
   }
   let key: PublicJwk;
   try {
-    key = parsePublicJwk(jwk, `${what} "jwk"`);
+    key = parseServerPublicJwk(jwk, `${what} "jwk"`);
   } catch (err) {
     const reason = err instanceof DeviceBindingError ? err.message : `${what} "jwk" is malformed`;
     return fail(code, reason, err);
