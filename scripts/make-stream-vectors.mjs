@@ -12,14 +12,7 @@ import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outputDir = join(root, 'test', 'vectors', 'stream');
-const wycheproof = join(
-  root,
-  '..',
-  'shared',
-  'vectors',
-  'wycheproof',
-  'json_web_encryption_test.json',
-);
+const testKeys = join(root, 'test', 'fixtures', 'rsa-test-keys.json');
 
 const cacheDir = join(root, 'node_modules', '.cache');
 mkdirSync(cacheDir, { recursive: true });
@@ -36,9 +29,7 @@ try {
     logLevel: 'warning',
   });
   const { makeStreamVectors } = await import(pathToFileURL(join(bundleDir, 'generate.mjs')).href);
-  const rsaKey = JSON.parse(readFileSync(wycheproof, 'utf8')).testGroups.find(
-    (g) => g.private.kid === 'rsa_oaep_256',
-  ).private;
+  const rsaKey = JSON.parse(readFileSync(testKeys, 'utf8')).a;
   const { main, defaultSegmentSize } = makeStreamVectors(rsaKey);
   writeFileSync(join(outputDir, 'stream-vectors.json'), `${JSON.stringify(main, null, 2)}\n`);
   writeFileSync(

@@ -1,10 +1,13 @@
 // `npm test`: build, typecheck and lint, then every vitest project (Node, Node without
-// crypto.subtle, packaging, workerd/Deno/Bun and real Chromium when installed); ends with
-// "N passed, N failed".
+// crypto.subtle, packaging, the published-data suites when their folders are found,
+// workerd/Deno/Bun and real Chromium when installed); ends with "N passed, N failed".
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { locateDataSets, notRunNotice } from '../test/setup/published-data.mjs';
 import { findRuntime, INSTALL_HINT, RUNTIME_NAMES } from './runtimes.mjs';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -68,8 +71,11 @@ step('typecheck', 'npx', ['-y', 'tsc', '-p', 'tsconfig.json', '--noEmit']);
 step('lint', 'npm', ['run', '--silent', 'lint']);
 
 const chromium = findChromium();
+const dataSets = locateDataSets(repoRoot);
 rmSync(resultsFile, { force: true });
 mkdirSync(resultsDir, { recursive: true });
+// A fresh temporary folder: the only place outside the repository the confined tests may use.
+const temporary = mkdtempSync(join(tmpdir(), 'devicebind-test-'));
 const vitestOk = run(
   'vitest',
   'npx',
@@ -82,8 +88,9 @@ const vitestOk = run(
     `--outputFile.json=${resultsFile}`,
   ],
   // The build step above already ran (or failed): the packaging projects must not rebuild.
-  { DEVICEBIND_SKIP_BUILD: '1' },
+  { DEVICEBIND_SKIP_BUILD: '1', TMPDIR: temporary, TMP: temporary, TEMP: temporary },
 );
+rmSync(temporary, { recursive: true, force: true });
 
 if (existsSync(resultsFile)) {
   const counts = countVitest(JSON.parse(readFileSync(resultsFile, 'utf8')));
@@ -97,6 +104,11 @@ if (existsSync(resultsFile)) {
   }
 } else {
   console.log('✗ vitest wrote no report (it crashed before running the tests; see above)');
+  failed += 1;
+}
+
+for (const set of dataSets.filter((s) => s.problem !== undefined)) {
+  console.log(`✗ ${set.name} suites did not run: ${set.problem}`);
   failed += 1;
 }
 
@@ -115,5 +127,7 @@ for (const name of RUNTIME_NAMES) {
       `!!!!! ${name.toUpperCase()} TESTS NOT RUN: ${name} is not installed (${INSTALL_HINT[name]}) !!!!!`,
     );
 }
+const notice = notRunNotice(dataSets);
+if (notice !== undefined) console.log(notice);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;

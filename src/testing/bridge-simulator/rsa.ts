@@ -88,7 +88,11 @@ export async function generateRsaKey(modulusLength: number): Promise<RsaPrivateK
     true,
     ['encrypt', 'decrypt'],
   );
-  const jwk = await subtle.exportKey('jwk', pair.privateKey);
+  return rsaKeyFromJwk(await subtle.exportKey('jwk', pair.privateKey));
+}
+
+/** @internal The CRT form of an RSA private JWK (`n`, `e`, `p`, `q`, `dp`, `dq`, `qi`). */
+export function rsaKeyFromJwk(jwk: JsonWebKey): RsaPrivateKey {
   const big = (name: 'n' | 'e' | 'p' | 'q' | 'dp' | 'dq' | 'qi') =>
     toBigInt(decodeBase64url(jwk[name] ?? ''));
   return {
@@ -99,7 +103,7 @@ export async function generateRsaKey(modulusLength: number): Promise<RsaPrivateK
     dp: big('dp'),
     dq: big('dq'),
     qi: big('qi'),
-    length: modulusLength / 8,
+    length: decodeBase64url(jwk.n ?? '').length,
   };
 }
 

@@ -6,7 +6,7 @@ import { webCryptoBackend } from '../../../src/core/crypto-backend.js';
 import type { EnvelopeKey } from '../../../src/core/envelope/types.js';
 import { DeviceBindingError } from '../../../src/core/errors.js';
 import { MemoryKeyStore } from '../../../src/keystores/memory/index.js';
-import { loadVector } from '../../setup/vectors.js';
+import testKeys from '../../fixtures/rsa-test-keys.json' with { type: 'json' };
 import { generateRsaJwk, type JwkKeyStore, jwkKeyStore } from './jwk-key-store.js';
 
 export const backend = webCryptoBackend();
@@ -37,20 +37,13 @@ export async function rsaDevice(
   return jwkDevice(await generateRsaJwk(algorithm, modulusLength), algorithm);
 }
 
-interface JweVectorFile {
-  testGroups: { private: JsonWebKey & { kid?: string } }[];
-}
-
 /**
- * A fixed 2048-bit RSA private key from the Wycheproof JWE vectors (fast, unlike key
- * generation): `'a'` and `'b'` are two different keys.
+ * A fixed 2048-bit RSA private key (fast, unlike key generation) from
+ * test/fixtures/rsa-test-keys.json (scripts/make-test-keys.mjs): `'a'` and `'b'` are two
+ * different keys.
  */
 export function fixedRsaJwk(which: 'a' | 'b'): JsonWebKey {
-  const kid = which === 'a' ? 'rsa_oaep_256' : 'rsa1_5';
-  const file = loadVector<JweVectorFile>('wycheproof/json_web_encryption_test.json');
-  const group = file.testGroups.find((g) => g.private.kid === kid);
-  if (group === undefined) throw new Error(`no RSA key ${kid} in the vectors`);
-  return group.private;
+  return { ...testKeys[which] };
 }
 
 /** A device holding one of the fixed RSA keys, for either OAEP variant. */

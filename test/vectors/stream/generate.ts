@@ -134,8 +134,8 @@ function validVector(
 
 /**
  * Both vector files: the main one (small segments, valid and invalid streams) and one at
- * the default segment size. `rsaKey` is the private JWK of the RSA device (Wycheproof's
- * RSA-OAEP-256 JWE test key, Apache-2.0, so the files can carry its private part).
+ * the default segment size. `rsaKey` is the private JWK of the RSA device (test key "a" of
+ * test/fixtures/rsa-test-keys.json, made for the tests, so the files can carry its private part).
  */
 export function makeStreamVectors(rsaKey: JsonWebKey): {
   main: object;

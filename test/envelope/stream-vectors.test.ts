@@ -11,6 +11,7 @@ import { encodeStreamHeader, segmentNonce } from '../../src/core/envelope/stream
 import type { EnvelopeKey } from '../../src/core/envelope/types.js';
 import { DeviceBindingError } from '../../src/core/errors.js';
 import { sealStreamWith } from '../../src/server/lib/stream-sealer.js';
+import { makeStreamVectors } from '../vectors/stream/generate.js';
 import {
   backend,
   collect,
@@ -18,8 +19,7 @@ import {
   jwkDevice,
   sameBytes,
   streamOf,
-} from '../envelope/helpers/devices.js';
-import { makeStreamVectors } from './stream/generate.js';
+} from './helpers/devices.js';
 
 interface Vector {
   name: string;
@@ -41,7 +41,9 @@ interface VectorFile {
 }
 
 const read = (name: string) =>
-  JSON.parse(readFileSync(new URL(`./stream/${name}`, import.meta.url), 'utf8')) as VectorFile;
+  JSON.parse(
+    readFileSync(new URL(`../vectors/stream/${name}`, import.meta.url), 'utf8'),
+  ) as VectorFile;
 const main = read('stream-vectors.json');
 const large = read('stream-vectors-64k.json');
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
