@@ -4,6 +4,7 @@
 // (test/setup/published-data.mjs), and, when a Chromium is installed, real-browser tests.
 // Every Node project runs confined (test/setup/read-guard.ts): only a published-data project
 // may read outside the repository, and only its own folder.
+// Suites that need a real Redis (`*.redis.test.ts`) run when redis-server is installed.
 
 import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { findRedisServer, REDIS_TEST_FILES } from './scripts/redis-server.mjs';
 import { findRuntime } from './scripts/runtimes.mjs';
 import { CHROMIUM_ARGS, findChromium } from './test/setup/chromium.js';
 import { DATA_SETS, locateDataSets } from './test/setup/published-data.mjs';
@@ -81,6 +83,9 @@ const runtimeTests = [
   'test/runtimes/package-smoke.test.ts',
 ];
 
+// Without redis-server the Redis suites are not registered (scripts/test.mjs says so loudly).
+const withoutRedis = findRedisServer() === undefined ? [REDIS_TEST_FILES] : [];
+
 const browserProjects =
   chromium === undefined
     ? []
@@ -137,6 +142,7 @@ export default defineConfig({
             'test/examples/**',
             'test/runtimes/**',
             ...allDataSuites,
+            ...withoutRedis,
           ],
           testTimeout: 30_000,
           ...confined(),

@@ -5,8 +5,9 @@ import { generateProof } from 'dpop';
 import { EmbeddedJWK, importJWK, jwtVerify, SignJWT } from 'jose';
 import * as deviceBindingModule from '../src/core/device-binding.js';
 import * as webCryptoStoreModule from '../src/keystores/webcrypto/index.js';
-import { MemoryReplayCache, verifyRequest } from '../src/server/index.js';
+import { MemoryReplayCache } from '../src/server/index.js';
 import { type BenchCase, type BenchGroup, defineBench, isMissingModule } from './lib/bench.js';
+import { benchDevice, proofPool, randomJti, verifyRequestCase } from './lib/proof-pool.js';
 
 const subtle = globalThis.crypto.subtle;
 const ES256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
@@ -16,21 +17,13 @@ const encoder = new TextEncoder();
 function b64url(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64url');
 }
-function randomJti(): string {
-  return b64url(crypto.getRandomValues(new Uint8Array(16)));
-}
 
 /** Proofs for the verify cases: unique jtis, so the replay cache accepts each once. */
 const POOL_SIZE = 20_000;
 
 export default defineBench(async () => {
-  const pair = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
-    'sign',
-    'verify',
-  ])) as CryptoKeyPair;
-  const { kty, crv, x, y } = await subtle.exportKey('jwk', pair.publicKey);
-  const jwk = { kty, crv, x, y } as { kty: 'EC'; crv: 'P-256'; x: string; y: string };
-  const header = { typ: 'dpop+jwt', alg: 'ES256', jwk };
+  const device = await benchDevice();
+  const { pair, jwk, header } = device;
   const iat = () => Math.floor(Date.now() / 1000);
 
   const encodedHeader = b64url(encoder.encode(JSON.stringify(header)));
@@ -79,14 +72,7 @@ export default defineBench(async () => {
   }
 
   // ---- verifying
-  const pool: string[] = [];
-  for (let i = 0; i < POOL_SIZE; i++) {
-    pool.push(
-      await new SignJWT({ jti: randomJti(), htm: 'GET', htu: URL, iat: iat() })
-        .setProtectedHeader(header)
-        .sign(pair.privateKey),
-    );
-  }
+  const pool = await proofPool(device, POOL_SIZE, URL);
   const firstProof = pool[0]!;
   const rawInput = encoder.encode(firstProof.slice(0, firstProof.lastIndexOf('.')));
   const rawSignature = Buffer.from(firstProof.slice(firstProof.lastIndexOf('.') + 1), 'base64url');
@@ -99,8 +85,9 @@ export default defineBench(async () => {
   };
   const nextForEmbedded = cursor();
   const nextForImported = cursor();
-  let replayCache = new MemoryReplayCache();
-  let verified = 0;
+  // One device sends every proof here: its share of the cache must hold the whole pool.
+  const newReplayCache = () =>
+    new MemoryReplayCache({ maxEntries: POOL_SIZE, maxEntriesPerDevice: POOL_SIZE });
   const verifyCases: BenchCase[] = [
     {
       name: 'raw subtle.verify',
@@ -114,18 +101,7 @@ export default defineBench(async () => {
       name: 'jose jwtVerify imported key',
       run: () => jwtVerify(nextForImported(), importedKey, joseOptions),
     },
-    {
-      name: 'verifyRequest (replay cache)',
-      run: () => {
-        // Each pooled proof is accepted once per cache: start a new cache when the pool wraps.
-        if (verified > 0 && verified % POOL_SIZE === 0) replayCache = new MemoryReplayCache();
-        const proof = pool[verified++ % POOL_SIZE]!;
-        return verifyRequest(
-          { method: 'GET', url: URL, headers: { dpop: proof } },
-          { signingKey: jwk, replayCache },
-        );
-      },
-    },
+    verifyRequestCase('verifyRequest (replay cache)', device, pool, URL, newReplayCache),
   ];
 
   // One proof at a time measures a request's latency; with calls in flight, the thread

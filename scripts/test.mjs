@@ -1,6 +1,6 @@
 // `npm test`: build, typecheck and lint, then every vitest project (Node, Node without
 // crypto.subtle, packaging, the published-data suites when their folders are found,
-// workerd/Deno/Bun and real Chromium when installed); ends with "N passed, N failed".
+// workerd/Deno/Bun, real Redis and real Chromium when installed); ends with "N passed, N failed".
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { locateDataSets, notRunNotice } from '../test/setup/published-data.mjs';
+import { findRedisServer, REDIS_INSTALL_HINT } from './redis-server.mjs';
 import { findRuntime, INSTALL_HINT, RUNTIME_NAMES } from './runtimes.mjs';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -129,5 +130,9 @@ for (const name of RUNTIME_NAMES) {
 }
 const notice = notRunNotice(dataSets);
 if (notice !== undefined) console.log(notice);
+if (findRedisServer() === undefined)
+  console.log(
+    `!!!!! REDIS TESTS NOT RUN: redis-server is not installed (${REDIS_INSTALL_HINT}) !!!!!`,
+  );
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;

@@ -19,6 +19,11 @@ export {
 } from './nonce-challenge.js';
 export { createNonceIssuer, type NonceIssuer, type NonceIssuerOptions } from './nonce-issuer.js';
 export {
+  createRedisReplayCache,
+  type RedisCommand,
+  type RedisReplayCacheOptions,
+} from './redis-replay-cache.js';
+export {
   MemoryReplayCache,
   type MemoryReplayCacheOptions,
   type ReplayCache,

@@ -1,7 +1,7 @@
 // The response headers that ask a client to retry with a server nonce (RFC 9449 §8, §9).
 
 import { SIGNING_ALGORITHMS } from '../core/algorithms.js';
-import { fail } from '../core/errors.js';
+import { assertObject, mustBe } from '../core/assert.js';
 
 /**
  * Options for {@link nonceChallengeHeaders}.
@@ -59,18 +59,19 @@ export function nonceChallengeHeaders(
   nonce: string,
   options: NonceChallengeOptions = {},
 ): NonceChallengeHeaders {
-  if (typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce)) {
-    fail('INVALID_ARGUMENT', '"nonce" must be printable ASCII without quotes or backslashes');
-  }
-  if (typeof options !== 'object' || options === null)
-    fail('INVALID_ARGUMENT', '"options" must be an object');
-  const { description = 'DPoP proof requires a server nonce' } = options;
-  if (typeof description !== 'string' || !DESCRIPTION_PATTERN.test(description)) {
-    fail(
-      'INVALID_ARGUMENT',
-      '"options.description" must be printable ASCII without quotes or backslashes',
+  if (typeof nonce !== 'string') {
+    // The commonest slip: the issuer itself instead of the nonce it issues.
+    const issuer = typeof (nonce as { issue?: unknown } | null)?.issue === 'function';
+    mustBe(
+      'nonce',
+      `a nonce string${issuer ? ', not the nonce issuer: pass nonces.issue()' : ' (e.g. nonces.issue())'}`,
     );
   }
+  if (!NONCE_PATTERN.test(nonce))
+    mustBe('nonce', 'a non-empty string of printable ASCII without quotes or backslashes');
+  const { description = 'DPoP proof requires a server nonce' } = assertObject(options);
+  if (typeof description !== 'string' || !DESCRIPTION_PATTERN.test(description))
+    mustBe('options.description', 'a string of printable ASCII without quotes or backslashes');
   return {
     'WWW-Authenticate': `DPoP error="use_dpop_nonce", error_description="${description}", algs="${ALGS}"`,
     'DPoP-Nonce': nonce,

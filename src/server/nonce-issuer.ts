@@ -3,9 +3,9 @@
 
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { assertBytes, assertFunction, assertNumber, assertObject, mustBe } from '../core/assert.js';
 import { encodeBase64url } from '../core/base64url.js';
 import { concatBytes } from '../core/bytes.js';
-import { fail } from '../core/errors.js';
 import { utf8Encode } from '../core/utf8.js';
 import { constantTimeEqual } from './lib/constant-time.js';
 
@@ -19,10 +19,11 @@ import { constantTimeEqual } from './lib/constant-time.js';
  */
 export interface NonceIssuerOptions {
   /**
-   * At least 32 random bytes, the same on every server instance. Rotating it invalidates
-   * outstanding nonces (clients then get a fresh one through the usual challenge).
+   * At least 32 random bytes (a Uint8Array, such as a Node Buffer, or an ArrayBuffer), the
+   * same on every server instance. Rotating it invalidates outstanding nonces (clients then
+   * get a fresh one through the usual challenge).
    */
-  secret: Uint8Array;
+  secret: Uint8Array | ArrayBuffer;
   /**
    * Length of a time window in seconds (default 300, an integer from 1 to 86400). A nonce is
    * accepted in the window it was issued in and the next one, so it lives between one and
@@ -67,8 +68,8 @@ const NONCE_LENGTH = 43;
  * Pass the issuer as the `nonce` option of {@link verifyRequest}, and send `issue()` with the
  * `use_dpop_nonce` challenge ({@link nonceChallengeHeaders}) and on successful responses.
  *
- * @throws `INVALID_ARGUMENT` when the secret is not a Uint8Array of at least 32 bytes, or
- * `windowSeconds` / `now` are malformed.
+ * @throws `INVALID_ARGUMENT` when the secret is not at least 32 bytes (a Uint8Array or an
+ * ArrayBuffer), or `windowSeconds` / `now` are malformed.
  * @example
  * ```ts
  * import { createNonceIssuer, nonceChallengeHeaders, verifyRequest } from 'devicebind/server';
@@ -85,17 +86,18 @@ const NONCE_LENGTH = 43;
  * ```
  */
 export function createNonceIssuer(options: NonceIssuerOptions): NonceIssuer {
-  if (typeof options !== 'object' || options === null)
-    fail('INVALID_ARGUMENT', '"options" must be an object');
-  const { secret, windowSeconds = 300, now = Date.now } = options;
-  if (!(secret instanceof Uint8Array) || secret.length < 32) {
-    fail('INVALID_ARGUMENT', '"options.secret" must be a Uint8Array of at least 32 random bytes');
-  }
-  if (!Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds > 86_400) {
-    fail('INVALID_ARGUMENT', '"options.windowSeconds" must be an integer from 1 to 86400');
-  }
-  if (typeof now !== 'function') fail('INVALID_ARGUMENT', '"options.now" must be a function');
-  const mac = hmac.create(sha256, secret.slice());
+  const { secret, windowSeconds: windowOption, now = Date.now } = assertObject(options);
+  const secretBytes = assertBytes(secret, 'options.secret');
+  if (secretBytes.length < 32) mustBe('options.secret', 'at least 32 random bytes');
+  const windowSeconds = assertNumber(windowOption, 'options.windowSeconds', {
+    min: 1,
+    max: 86_400,
+    fallback: 300,
+    unit: 'seconds',
+    integer: true,
+  });
+  assertFunction(now, 'options.now');
+  const mac = hmac.create(sha256, secretBytes.slice());
   // The two most recent windows' nonces; each is computed once per window.
   const recent = new Map<number, string>();
 
@@ -112,9 +114,8 @@ export function createNonceIssuer(options: NonceIssuerOptions): NonceIssuer {
   };
   const currentCounter = (): number => {
     const ms = now();
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-      fail('INVALID_ARGUMENT', '"options.now" must return milliseconds since the epoch');
-    }
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+      mustBe('options.now', 'a function that returns milliseconds since the epoch');
     return Math.floor(ms / 1000 / windowSeconds);
   };
 

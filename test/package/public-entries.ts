@@ -41,6 +41,7 @@ export const PUBLIC_ENTRIES: readonly PublicEntry[] = [
       sealEnvelope: 'function',
       sealEnvelopeStream: 'function',
       MemoryReplayCache: 'function',
+      createRedisReplayCache: 'function',
       createNonceIssuer: 'function',
       nonceChallengeHeaders: 'function',
     },

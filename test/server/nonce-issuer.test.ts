@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeviceBindingError } from '../../src/core/errors.js';
 import { nonceChallengeHeaders } from '../../src/server/nonce-challenge.js';
 import { createNonceIssuer } from '../../src/server/nonce-issuer.js';
+import { thrown } from '../helpers/rejections.js';
 
 const secret = new Uint8Array(32).map((_, i) => i);
 
@@ -77,13 +78,50 @@ describe('createNonceIssuer', () => {
     },
   );
 
+  it('takes the secret as an ArrayBuffer or any view of one, with the same nonces', () => {
+    const reference = createNonceIssuer({ secret, now: () => 1_800_000_000_000 }).issue();
+    for (const bytes of [
+      secret.slice().buffer,
+      new DataView(secret.slice().buffer),
+      Buffer.from(secret),
+    ]) {
+      expect(
+        createNonceIssuer({ secret: bytes as ArrayBuffer, now: () => 1_800_000_000_000 }).issue(),
+      ).toBe(reference);
+    }
+  });
+
   it.each([
-    ['a short secret', { secret: new Uint8Array(31) }],
-    ['a string secret', { secret: 'x'.repeat(32) }],
-    ['a zero window', { secret, windowSeconds: 0 }],
-    ['a fractional window', { secret, windowSeconds: 1.5 }],
-  ])('refuses %s', (_, options) => {
-    expect(() => createNonceIssuer(options as never)).toThrow(DeviceBindingError);
+    ['no options', undefined, '"options" must be an object'],
+    [
+      'a short secret',
+      { secret: new Uint8Array(31) },
+      '"options.secret" must be at least 32 random bytes',
+    ],
+    [
+      'a short ArrayBuffer secret',
+      { secret: new ArrayBuffer(16) },
+      '"options.secret" must be at least 32 random bytes',
+    ],
+    [
+      'a string secret',
+      { secret: 'x'.repeat(32) },
+      '"options.secret" must be a Uint8Array or an ArrayBuffer',
+    ],
+    [
+      'a zero window',
+      { secret, windowSeconds: 0 },
+      '"options.windowSeconds" must be an integer of seconds from 1 to 86400',
+    ],
+    [
+      'a fractional window',
+      { secret, windowSeconds: 1.5 },
+      '"options.windowSeconds" must be an integer of seconds from 1 to 86400',
+    ],
+    ['a clock that is not a function', { secret, now: 5 }, '"options.now" must be a function'],
+  ])('refuses %s with INVALID_ARGUMENT saying what it must be', (_, options, message) => {
+    const err = thrown(() => createNonceIssuer(options as never), 'INVALID_ARGUMENT');
+    expect(err.message).toBe(message);
   });
 });
 
@@ -107,6 +145,22 @@ describe('nonceChallengeHeaders', () => {
 
   it.each(['', 'has space"', 'back\\slash', 'new\nline'])('refuses the nonce %j', (nonce) => {
     expect(() => nonceChallengeHeaders(nonce)).toThrow(DeviceBindingError);
+  });
+
+  it('refuses a missing nonce, saying a nonce string is needed', () => {
+    const err = thrown(
+      () => (nonceChallengeHeaders as (nonce?: string) => unknown)(),
+      'INVALID_ARGUMENT',
+    );
+    expect(err.message).toBe('"nonce" must be a nonce string (e.g. nonces.issue())');
+  });
+
+  it('refuses the nonce issuer in place of a nonce, saying to pass issue()', () => {
+    const { issuer } = issuerAt(1_800_000_000_000);
+    const err = thrown(() => nonceChallengeHeaders(issuer as never), 'INVALID_ARGUMENT');
+    expect(err.message).toBe(
+      '"nonce" must be a nonce string, not the nonce issuer: pass nonces.issue()',
+    );
   });
 
   it('refuses a description that would break the quoted string', () => {

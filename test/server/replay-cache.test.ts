@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceBindingError } from '../../src/core/errors.js';
 import { MemoryReplayCache } from '../../src/server/replay-cache.js';
+import { verifyRequest } from '../../src/server/verify-request.js';
+import { rejection } from '../helpers/rejections.js';
+import { makeProof, newKey, requestWith } from './helpers/proofs.js';
 
 function clock(start = 1_800_000_000_000) {
   const state = { now: start };
@@ -104,6 +107,9 @@ describe('MemoryReplayCache', () => {
     ['fractional maxEntries', { maxEntries: 1.5 }],
     ['negative ttlSeconds', { ttlSeconds: -1 }],
     ['a non-function now', { now: 5 }],
+    ['maxEntriesPerDevice 0', { maxEntriesPerDevice: 0 }],
+    ['fractional maxEntriesPerDevice', { maxEntriesPerDevice: 2.5 }],
+    ['options that are not an object', 'big'],
   ])('refuses options with %s', (_, options) => {
     expect(() => new MemoryReplayCache(options as never)).toThrow(DeviceBindingError);
   });
@@ -117,5 +123,101 @@ describe('MemoryReplayCache', () => {
       .checkAndStore(id as never, expiresAt)
       .catch((e: unknown) => e);
     expect((err as DeviceBindingError).code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('MemoryReplayCache: one device cannot lock the others out', () => {
+  const URL_ = 'https://api.example.com/v1/items';
+
+  it("one device's 2,000 valid proofs do not make a victim's request fail", async () => {
+    // The attack as reported: a 2,000-entry cache, one account sending 2,000 proofs.
+    const replayCache = new MemoryReplayCache({ maxEntries: 2000 });
+    const attacker = await newKey();
+    const outcomes = new Map<string, number>();
+    for (let i = 0; i < 2000; i++) {
+      const request = await requestWith(await makeProof(attacker, { url: URL_ }), { url: URL_ });
+      const outcome = await verifyRequest(request, {
+        signingKey: attacker.publicJwk,
+        replayCache,
+      }).then(
+        () => 'accepted',
+        (err: DeviceBindingError) => err.code,
+      );
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    // The attacker gets its share (a tenth) and is then refused, failing closed.
+    expect(Object.fromEntries(outcomes)).toEqual({ accepted: 200, REPLAY_CHECK_FAILED: 1800 });
+
+    const victim = await newKey();
+    const request = await requestWith(await makeProof(victim, { url: URL_ }), { url: URL_ });
+    const { deviceId } = await verifyRequest(request, {
+      signingKey: victim.publicJwk,
+      replayCache,
+    });
+    expect(deviceId).toBeTypeOf('string');
+    // And the victim's proof is still single-use.
+    await rejection(
+      verifyRequest(request, { signingKey: victim.publicJwk, replayCache }),
+      'REPLAYED',
+    );
+  });
+
+  it('refuses a device past its share with REPLAY_CHECK_FAILED until its oldest ids expire', async () => {
+    const { state, now } = clock();
+    const cache = new MemoryReplayCache({ now, maxEntries: 100, maxEntriesPerDevice: 3 });
+    for (let i = 0; i < 3; i++)
+      expect(await cache.checkAndStore(`dev-a:${i}`, state.now + 1000 + i)).toBe(true);
+    const err = await rejection(
+      cache.checkAndStore('dev-a:3', state.now + 5000),
+      'REPLAY_CHECK_FAILED',
+    );
+    expect(err.message).toContain('"maxEntriesPerDevice"');
+    // Other devices are not affected.
+    expect(await cache.checkAndStore('dev-b:0', state.now + 5000)).toBe(true);
+    // The device's stored ids are still refused as replays.
+    expect(await cache.checkAndStore('dev-a:1', state.now + 5000)).toBe(false);
+    state.now += 1001; // dev-a:0 and dev-a:1 have expired
+    expect(await cache.checkAndStore('dev-a:3', state.now + 5000)).toBe(true);
+    expect(await cache.checkAndStore('dev-a:4', state.now + 5000)).toBe(true);
+    await rejection(cache.checkAndStore('dev-a:5', state.now + 5000), 'REPLAY_CHECK_FAILED');
+  });
+
+  it('gives each device a tenth of maxEntries by default', async () => {
+    const cache = new MemoryReplayCache({ maxEntries: 50 });
+    const later = Date.now() + 60_000;
+    for (let i = 0; i < 5; i++) expect(await cache.checkAndStore(`dev:${i}`, later)).toBe(true);
+    await rejection(cache.checkAndStore('dev:5', later), 'REPLAY_CHECK_FAILED');
+  });
+
+  it('still fails closed when many devices together fill the cache', async () => {
+    const cache = new MemoryReplayCache({ maxEntries: 20, maxEntriesPerDevice: 5 });
+    const later = Date.now() + 60_000;
+    for (let d = 0; d < 4; d++)
+      for (let i = 0; i < 5; i++)
+        expect(await cache.checkAndStore(`dev-${d}:${i}`, later)).toBe(true);
+    const err = await rejection(cache.checkAndStore('dev-9:0', later), 'REPLAY_CHECK_FAILED');
+    expect(err.message).toContain('the replay cache is full (20 unexpired ids)');
+    expect(cache.size).toBe(20);
+  });
+
+  it('counts ids without a device (no ":") against maxEntries only', async () => {
+    const cache = new MemoryReplayCache({ maxEntries: 10, maxEntriesPerDevice: 1 });
+    const later = Date.now() + 60_000;
+    for (let i = 0; i < 10; i++) expect(await cache.checkAndStore(`plain-${i}`, later)).toBe(true);
+    await rejection(cache.checkAndStore('plain-10', later), 'REPLAY_CHECK_FAILED');
+  });
+
+  it("frees a device's share as its ids are swept, whichever sweep drops them", async () => {
+    const { state, now } = clock();
+    const cache = new MemoryReplayCache({ now, maxEntries: 1000, maxEntriesPerDevice: 10 });
+    for (let round = 0; round < 50; round++) {
+      for (let i = 0; i < 10; i++)
+        expect(await cache.checkAndStore(`dev:${round}-${i}`, state.now + 100)).toBe(true);
+      state.now += 100;
+    }
+    expect(cache.size).toBeLessThanOrEqual(20);
+    cache.clear();
+    for (let i = 0; i < 10; i++)
+      expect(await cache.checkAndStore(`dev:${i}`, state.now + 100)).toBe(true);
   });
 });
