@@ -19,14 +19,15 @@ function expect(label, ok, detail) {
 function tracingFetch(origin) {
   return async (input, init) => {
     const response = await fetch(input, init);
-    const url = new URL(typeof input === 'string' ? input : input.url);
+    // createFetch passes a Request (method, URL and headers inside it) and no init.
+    const request = typeof input === 'string' || input instanceof URL ? undefined : input;
+    const url = new URL(request?.url ?? input);
+    const method = init?.method ?? request?.method ?? 'GET';
     const note =
       response.status === 401 && response.headers.has('DPoP-Nonce')
         ? ' (server asks for its nonce)'
         : '';
-    line(
-      `   → ${init?.method ?? 'GET'} ${url.href.replace(origin, '')}  ← ${response.status}${note}`,
-    );
+    line(`   → ${method} ${url.href.replace(origin, '')}  ← ${response.status}${note}`);
     return response;
   };
 }
