@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-// One entry per public subpath (DESIGN.md's export table, plus envelopes); everything else is internal.
-// package.json "exports" maps each subpath to dist/<key>.{js,cjs,d.ts,d.cts}.
+// One entry per public subpath, as the README's "Entry points" table lists them; everything
+// else is internal. package.json "exports" maps each subpath to dist/<key>.{js,cjs,d.ts,d.cts};
+// test/package/exports-map.test.ts keeps the table, this list and the exports map in step.
 export const entries = {
   index: 'src/index.ts',
   envelopes: 'src/envelopes.ts',

@@ -1,5 +1,9 @@
-// Entry point `devicebind/envelopes`: opening envelopes and streams sealed for this device,
-// and sealing secrets at rest to the install, given a DeviceBinding.
+/**
+ * Entry point `devicebind/envelopes`: opening envelopes and streams sealed for this device,
+ * and sealing secrets at rest to the install, given a DeviceBinding.
+ *
+ * @module devicebind/envelopes
+ */
 
 export {
   openEnvelope,

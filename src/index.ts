@@ -1,4 +1,8 @@
-// Entry point `devicebind`: the client core and the KeyStore contract.
+/**
+ * Entry point `devicebind`: the client core and the KeyStore contract.
+ *
+ * @module devicebind
+ */
 
 export type {
   ContentEncryptionAlgorithm,

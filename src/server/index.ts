@@ -1,5 +1,9 @@
-// Entry point `devicebind/server`: verify handshakes and request proofs, keep replay and
-// nonce state, and seal envelopes for a device. Re-exports only.
+/**
+ * Entry point `devicebind/server`: verify handshakes and request proofs, keep replay and
+ * nonce state, and seal envelopes for a device. Re-exports only.
+ *
+ * @module devicebind/server
+ */
 
 export {
   DeviceBindingError,

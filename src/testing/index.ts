@@ -1,8 +1,13 @@
-// Entry point `devicebind/testing`: the KeyStore conformance kit for adapter authors and the
-// native bridge simulator for testing adapters and apps without a device.
+/**
+ * Entry point `devicebind/testing`: the KeyStore conformance kit for adapter authors and the
+ * native bridge simulator for testing adapters and apps without a device.
+ *
+ * @module devicebind/testing
+ */
 
 export type { BridgeMethod } from '../keystores/bridge/native-bridge.js';
 export {
+  type BiometricState,
   type BridgeSimulator,
   type BridgeSimulatorOptions,
   createBridgeSimulator,

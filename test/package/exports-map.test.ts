@@ -1,7 +1,7 @@
 // Checks package.json's entry points against the public subpaths and the tsup entries:
 // nested import/require conditions with types first, node10 fallbacks, and no side effects.
 
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { entries as tsupEntries } from '../../tsup.config.js';
@@ -81,5 +81,22 @@ describe('dist/', () => {
     expect(files.length).toBeGreaterThan(0);
     const unexpected = files.filter((file) => !/\.(js|cjs|d\.ts|d\.cts)$/.test(file));
     expect(unexpected).toEqual([]);
+  });
+});
+
+describe("the README's entry table", () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Entry points'));
+  const rows = new Map(
+    [...section.matchAll(/^\| `(devicebind[^`]*)` \| (.*) \|$/gm)].map((m) => [m[1]!, m[2]!]),
+  );
+
+  it('lists exactly the public subpaths', () => {
+    expect([...rows.keys()].sort()).toEqual(PUBLIC_ENTRIES.map((e) => e.specifier).sort());
+  });
+
+  it.each(PUBLIC_ENTRIES)('names what $specifier must export', (entry) => {
+    const row = rows.get(entry.specifier) ?? '';
+    for (const name of Object.keys(entry.names)) expect(row).toContain(`\`${name}\``);
   });
 });

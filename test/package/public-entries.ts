@@ -1,5 +1,6 @@
-// The public subpaths of the package (DESIGN.md's export table, plus devicebind/envelopes) and
-// the names each must export, shared by the packaging tests.
+// The public subpaths of the package (the README's "Entry points" table, which
+// exports-map.test.ts holds to this list) and the names each must export, shared by the
+// packaging tests.
 
 /** One public subpath: what `import 'devicebind/…'` gives. */
 export interface PublicEntry {

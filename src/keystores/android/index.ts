@@ -1,4 +1,8 @@
-// Entry point `devicebind/keystores/android`: the Android Keystore adapter and its transports.
+/**
+ * Entry point `devicebind/keystores/android`: the Android Keystore adapter and its transports.
+ *
+ * @module devicebind/keystores/android
+ */
 
 export type { BridgeKeyStoreOptions } from '../bridge/bridge-core.js';
 export { type CapacitorDevicebindPlugin, capacitorBridge } from '../bridge/capacitor.js';

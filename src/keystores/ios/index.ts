@@ -1,4 +1,8 @@
-// Entry point `devicebind/keystores/ios`: the iOS Keychain / Secure Enclave adapter and its transports.
+/**
+ * Entry point `devicebind/keystores/ios`: the iOS Keychain / Secure Enclave adapter and its transports.
+ *
+ * @module devicebind/keystores/ios
+ */
 
 export type { BridgeKeyStoreOptions } from '../bridge/bridge-core.js';
 export { type CapacitorDevicebindPlugin, capacitorBridge } from '../bridge/capacitor.js';

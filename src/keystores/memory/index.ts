@@ -1,2 +1,7 @@
-// Entry point `devicebind/keystores/memory`.
+/**
+ * Entry point `devicebind/keystores/memory`.
+ *
+ * @module devicebind/keystores/memory
+ */
+
 export { MemoryKeyStore, type MemoryKeyStoreOptions } from './memory-key-store.js';

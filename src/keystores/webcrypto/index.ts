@@ -1,3 +1,8 @@
-// Entry point `devicebind/keystores/webcrypto`.
+/**
+ * Entry point `devicebind/keystores/webcrypto`.
+ *
+ * @module devicebind/keystores/webcrypto
+ */
+
 export type { WebCryptoKeyStorage } from './storage.js';
 export { WebCryptoKeyStore, type WebCryptoKeyStoreOptions } from './webcrypto-key-store.js';
