@@ -94,7 +94,7 @@ async function authenticate(req, res, body) {
         headers: req.headers,
         body: body.length > 0 ? body : undefined,
       },
-      { signingKey: session.signingKey, accessToken, replayCache, nonce: dpopNonces },
+      { signingKey: session.signingKey, accessToken, replayCache, expectedNonce: dpopNonces },
     );
     return session;
   } catch (err) {
@@ -119,7 +119,7 @@ async function handleApi(req, res, path) {
     const user = checkPassword(username, password);
     if (user === undefined) return send(res, 401, { error: 'wrong username or password' });
     try {
-      const device = await verifyHandshake(handshake, { nonce: consumeChallenge });
+      const device = await verifyHandshake(handshake, { expectedNonce: consumeChallenge });
       if (device.subject !== username)
         return send(res, 401, { error: 'the handshake is for another account' });
       const accessToken = randomBytes(32).toString('base64url');

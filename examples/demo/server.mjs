@@ -53,7 +53,7 @@ export async function startDemoServer() {
       return [401, { error: 'invalid_credentials' }];
     // A sign-in nonce is good for one handshake only.
     const device = await verifyHandshake(handshake, {
-      nonce: (nonce) => signInChallenges.delete(nonce),
+      expectedNonce: (nonce) => signInChallenges.delete(nonce),
     });
     bindings.set(device.deviceId, {
       username,
@@ -93,7 +93,7 @@ export async function startDemoServer() {
     try {
       await verifyRequest(
         { method: req.method, url, headers: req.headers, ...(body.length > 0 && { body }) },
-        { signingKey: binding.signingKey, accessToken, replayCache, nonce: nonces },
+        { signingKey: binding.signingKey, accessToken, replayCache, expectedNonce: nonces },
       );
       return { binding };
     } catch (err) {

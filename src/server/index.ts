@@ -40,9 +40,11 @@ export {
   verifyHandshake,
 } from './verify-handshake.js';
 export {
+  type BodyBinding,
   type ProofClaims,
   type RequestToVerify,
   type VerifiedRequest,
+  type VerifyRequestCommonOptions,
   type VerifyRequestOptions,
   verifyRequest,
 } from './verify-request.js';

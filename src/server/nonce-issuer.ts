@@ -35,7 +35,7 @@ export interface NonceIssuerOptions {
 }
 
 /**
- * Issues and checks server nonces; see {@link createNonceIssuer}. Pass it as the `nonce`
+ * Issues and checks server nonces; see {@link createNonceIssuer}. Pass it as the `expectedNonce`
  * option of `verifyRequest` (it is a `NonceVerifier`).
  *
  * @example
@@ -65,7 +65,7 @@ const NONCE_LENGTH = 43;
  * clocks. Stateless nonces bound how long a proof can be pre-computed; they do not make a
  * proof single-use, which is the replay cache's job.
  *
- * Pass the issuer as the `nonce` option of {@link verifyRequest}, and send `issue()` with the
+ * Pass the issuer as the `expectedNonce` option of {@link verifyRequest}, and send `issue()` with the
  * `use_dpop_nonce` challenge ({@link nonceChallengeHeaders}) and on successful responses.
  *
  * @throws `INVALID_ARGUMENT` when the secret is not at least 32 bytes (a Uint8Array or an
@@ -76,7 +76,7 @@ const NONCE_LENGTH = 43;
  *
  * const nonces = createNonceIssuer({ secret: base64ToBytes(process.env.DPOP_NONCE_SECRET) });
  * try {
- *   await verifyRequest(request, { signingKey, nonce: nonces });
+ *   await verifyRequest(request, { signingKey, replayCache, expectedNonce: nonces });
  * } catch (err) {
  *   if (isDeviceBindingError(err, 'NONCE_REQUIRED')) {
  *     return new Response(null, { status: 401, headers: nonceChallengeHeaders(nonces.issue()) });

@@ -103,7 +103,7 @@ export async function sealKey(encryptionKey: unknown): Promise<SealKey> {
  * `UNSUPPORTED_ALGORITHM` for an unsupported key type, curve or algorithm.
  * @example
  * ```ts
- * const { encryptionKey } = await verifyHandshake(token, { nonce });
+ * const { encryptionKey } = await verifyHandshake(token, { expectedNonce: challenge });
  * const envelope = await sealEnvelope(fileBytes, encryptionKey);
  * ```
  */

@@ -1,77 +1,73 @@
-// Verifies a request's DPoP proof (RFC 9449 §4.3) against the device's bound key, including
-// the body digest (RFC 9530), server nonces and replay. Hot path: no jose, cached keys.
+// Verifies a request's DPoP proof (RFC 9449 §4.3) against the device's bound key or the
+// access token's `cnf.jkt`, including the body digest (RFC 9530), server nonces and replay.
+// Hot path: no jose, cached keys, no WebCrypto round trip but the signature check.
 
 import { signingAlgorithmForKey } from '../core/algorithms.js';
-import { encodeBase64url } from '../core/base64url.js';
-import { bodyBytes, contentDigest } from '../core/content-digest.js';
-import { resolveCryptoBackend } from '../core/crypto-backend.js';
-import { DeviceBindingError, fail } from '../core/errors.js';
+import { assertObject, assertString, mustBe } from '../core/assert.js';
+import { DeviceBindingError, fail, refuse } from '../core/errors.js';
 import { type PublicJwk, thumbprintInput } from '../core/jwk.js';
-import { utf8Encode } from '../core/utf8.js';
+import { accessTokenHash, checkAuthorizationScheme } from './lib/access-token.js';
+import { type BodyBinding, checkBody } from './lib/body-binding.js';
 import { decodeJsonObject, splitCompactJws } from './lib/compact-jws.js';
 import { constantTimeEqual } from './lib/constant-time.js';
 import { checkExpectedNonce, type ExpectedNonce, isNonceAccepted } from './lib/expected-nonce.js';
-import { checkHeaders, type RequestHeaders, readHeader } from './lib/http-headers.js';
+import { readHeader } from './lib/http-headers.js';
 import { normalizeHtu } from './lib/htu.js';
 import { LruMap } from './lib/lru-map.js';
 import { type ProtectedHeader, parseProtectedHeader } from './lib/protected-header.js';
 import { parseServerPublicJwk } from './lib/public-key.js';
-import { checkIssuedAt, currentSeconds, secondsOption } from './lib/time-window.js';
+import { clipped, quoted } from './lib/quoted.js';
+import { checkReplayCache, rememberOnce } from './lib/replay-check.js';
+import {
+  checkOrigin,
+  type ReceivedRequest,
+  type RequestToVerify,
+  receivedRequest,
+} from './lib/request-input.js';
+import { checkIssuedAt, type TimeWindow, timeWindow } from './lib/time-window.js';
 import { verificationKey, verifySignature } from './lib/verification-keys.js';
 import type { ReplayCache } from './replay-cache.js';
 
-/**
- * The request as the server received it.
- *
- * @example
- * ```ts
- * // node:http / Express: rebuild the public URL and pass the raw body bytes.
- * const request: RequestToVerify = {
- *   method: req.method,
- *   url: `https://${req.headers.host}${req.originalUrl}`,
- *   headers: req.headers,
- *   body: rawBody, // e.g. express.raw() → Buffer (a Uint8Array)
- * };
- * ```
- */
-export interface RequestToVerify {
-  /** The HTTP method, exactly as received (e.g. `req.method`). */
-  method: string;
-  /**
-   * The absolute URL the client sent the request to, as the client saw it (behind a proxy,
-   * the public scheme and host). Query and fragment are ignored.
-   */
-  url: string | URL;
-  /** The request headers: a Fetch `Headers` or a plain object such as Node's `req.headers`. */
-  headers: RequestHeaders;
-  /** The raw request body, when the request has one, exactly as received. */
-  body?: string | Uint8Array;
-}
+export type { BodyBinding } from './lib/body-binding.js';
+export type { RequestToVerify } from './lib/request-input.js';
 
 /**
- * Options for {@link verifyRequest}.
+ * Options for {@link verifyRequest} besides the key: exactly one of `signingKey` (a device
+ * registered through a handshake) and `jkt` (an OAuth access token's `cnf.jkt`) goes with
+ * them, see {@link VerifyRequestOptions}.
  *
  * @example
  * ```ts
- * const options: VerifyRequestOptions = { signingKey: device.signingKey, accessToken, replayCache, nonce: nonces };
+ * const common: VerifyRequestCommonOptions = { accessToken, replayCache, expectedNonce: nonces };
  * ```
  */
-export interface VerifyRequestOptions {
-  /** The device's public signing key, as registered by `verifyHandshake` (`signingKey`). */
-  signingKey: PublicJwk;
+export interface VerifyRequestCommonOptions {
   /**
    * The access token presented with the request (`Authorization: DPoP <token>`). When
    * given, the proof must carry its hash as `ath`; when absent, the proof must not.
    */
   accessToken?: string;
-  /** Where proof ids are remembered, to refuse a proof sent twice. Strongly recommended. */
-  replayCache?: ReplayCache;
+  /**
+   * Where proof ids are remembered, to refuse a proof sent twice (required). `false` turns
+   * replay protection off: only for a server whose `expectedNonce` is single-use (a
+   * function that deletes each nonce it accepts), which then refuses a second use itself.
+   */
+  replayCache: ReplayCache | false;
   /**
    * Require a server nonce (RFC 9449 §8): the exact nonce, a checking function, or a nonce
    * issuer from `createNonceIssuer`. A proof without an accepted nonce fails with
    * `NONCE_REQUIRED`. When not set, a proof's `nonce` claim is ignored.
    */
-  nonce?: ExpectedNonce;
+  expectedNonce?: ExpectedNonce;
+  /**
+   * The public origin of this API (`https://api.example.com`): the proof's `htu` must name
+   * it, whatever origin the request URL carries (behind a proxy, or from a framework adapter
+   * that builds `request.url` from the `Host` header, which the client chooses). With it,
+   * `request.url` may be a path such as `req.originalUrl`.
+   */
+  expectedOrigin?: string;
+  /** Whether a body must be covered by the proof's `content_digest` (default `required`). */
+  bodyBinding?: BodyBinding;
   /** How old a proof may be, by its `iat` (default 300 s). */
   maxAgeSeconds?: number;
   /** How far in the future a proof's `iat` may be, for clock skew (default 5 s). */
@@ -79,6 +75,23 @@ export interface VerifyRequestOptions {
   /** The current time (default: the system clock): a Date or milliseconds since the epoch. */
   now?: Date | number;
 }
+
+/**
+ * Options for {@link verifyRequest}: the common options and exactly one key:
+ *
+ * - `signingKey`: the device's public signing key, as registered by `verifyHandshake`;
+ * - `jkt`: the RFC 7638 thumbprint the access token is bound to (its `cnf.jkt`, RFC 9449
+ *   §6), for resource servers that never saw the handshake. The proof is verified with the
+ *   key in its own header, which must have this thumbprint (§7.1).
+ *
+ * @example
+ * ```ts
+ * const registered: VerifyRequestOptions = { signingKey: device.signingKey, accessToken, replayCache };
+ * const oauth: VerifyRequestOptions = { jkt: token.cnf.jkt, accessToken, replayCache };
+ * ```
+ */
+export type VerifyRequestOptions = VerifyRequestCommonOptions &
+  ({ signingKey: PublicJwk; jkt?: undefined } | { jkt: string; signingKey?: undefined });
 
 /**
  * The claims of a verified DPoP proof.
@@ -102,7 +115,10 @@ export interface ProofClaims {
   readonly ath?: string;
   /** The server nonce it carries, if any. */
   readonly nonce?: string;
-  /** The RFC 9530 digest of the body, when the request has one. */
+  /**
+   * The RFC 9530 digest of the body. Absent when the request has no body, or, with
+   * `bodyBinding: 'optional'`, when the body was not covered by the proof.
+   */
   readonly content_digest?: string;
   /** Claims added by other DPoP clients. */
   readonly [name: string]: unknown;
@@ -129,8 +145,9 @@ export interface VerifiedRequest {
 const MAX_PROOF_LENGTH = 8192;
 const MAX_JTI_LENGTH = 256;
 const PROOF_TYP = 'dpop+jwt';
-// RFC 9110 §5.6.2: a method is a token.
-const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const PROOF = 'the DPoP proof';
+// An RFC 7638 SHA-256 thumbprint: 32 bytes in unpadded base64url.
+const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 
 // A device sends the same protected header with every proof: parse and check it once.
 const headerCache = new LruMap<string, ProtectedHeader>(1024);
@@ -142,7 +159,7 @@ function proofHeader(encodedHeader: string): ProtectedHeader {
     decodeJsonObject(encodedHeader, 'INVALID_PROOF', 'the DPoP proof header'),
     PROOF_TYP,
     'INVALID_PROOF',
-    'the DPoP proof',
+    PROOF,
   );
   headerCache.set(encodedHeader, header);
   return header;
@@ -151,201 +168,293 @@ function proofHeader(encodedHeader: string): ProtectedHeader {
 function optionalString(payload: Record<string, unknown>, name: string): string | undefined {
   const value = payload[name];
   if (value !== undefined && typeof value !== 'string')
-    fail('INVALID_PROOF', `the DPoP proof's "${name}" must be a string`);
+    refuse('INVALID_PROOF', `the DPoP proof's "${name}" must be a string`, {
+      claim: name,
+      reason: 'malformed',
+    });
   return value;
 }
 
 function requiredString(payload: Record<string, unknown>, name: string): string {
   const value = payload[name];
   if (typeof value !== 'string' || value.length === 0) {
-    fail('INVALID_PROOF', `the DPoP proof has no "${name}" (a non-empty string)`);
+    refuse('INVALID_PROOF', `the DPoP proof has no "${name}" (a non-empty string)`, {
+      claim: name,
+      reason: value === undefined ? 'missing' : 'malformed',
+    });
   }
   return value;
 }
 
-async function sha256Base64url(text: string): Promise<string> {
-  return encodeBase64url(await resolveCryptoBackend(undefined).sha256(utf8Encode(text)));
-}
+/** The bound key, as the verifier compares it with the proof's. */
+type ExpectedKey =
+  | { readonly kind: 'signingKey'; readonly jwk: PublicJwk; readonly canonicalKey: string }
+  | { readonly kind: 'jkt'; readonly jkt: string };
 
 interface CheckedArguments {
-  method: string;
-  requestHtu: string;
-  headers: RequestHeaders;
-  body: Uint8Array | undefined;
-  signingKey: PublicJwk;
-  canonicalKey: string;
+  request: ReceivedRequest;
+  key: ExpectedKey;
   accessToken: string | undefined;
-  replayCache: ReplayCache | undefined;
-  nonce: ExpectedNonce | undefined;
-  maxAge: number;
-  tolerance: number;
-  nowSeconds: number;
+  replayCache: ReplayCache | false;
+  expectedNonce: ExpectedNonce | undefined;
+  bodyBinding: BodyBinding;
+  window: TimeWindow;
 }
 
-function checkArguments(request: RequestToVerify, options: VerifyRequestOptions): CheckedArguments {
-  if (typeof request !== 'object' || request === null)
-    fail('INVALID_ARGUMENT', '"request" must be an object');
-  if (typeof options !== 'object' || options === null)
-    fail('INVALID_ARGUMENT', '"options" must be an object');
-  const { method, url, headers, body } = request;
-  if (typeof method !== 'string' || !METHOD_TOKEN.test(method)) {
-    fail('INVALID_ARGUMENT', '"request.method" must be an HTTP method such as "GET"');
-  }
-  const requestHtu =
-    typeof url === 'string' || url instanceof URL ? normalizeHtu(url, true) : undefined;
-  if (requestHtu === undefined)
-    fail('INVALID_ARGUMENT', '"request.url" must be an absolute http(s) URL');
-  checkHeaders(headers, '"request.headers"');
-  const bytes = body === undefined ? undefined : bodyBytes(body, '"request.body"');
-  const signingKey = parseServerPublicJwk(options.signingKey, '"options.signingKey"');
-  signingAlgorithmForKey(signingKey);
-  const { accessToken, replayCache, nonce } = options;
-  if (accessToken !== undefined && (typeof accessToken !== 'string' || accessToken.length === 0)) {
-    fail('INVALID_ARGUMENT', '"options.accessToken" must be a non-empty string');
-  }
-  if (
-    replayCache !== undefined &&
-    (typeof replayCache !== 'object' ||
-      replayCache === null ||
-      typeof replayCache.checkAndStore !== 'function')
-  ) {
-    fail(
-      'INVALID_ARGUMENT',
-      '"options.replayCache" must be a ReplayCache (an object with checkAndStore)',
+function expectedKey(options: VerifyRequestOptions): ExpectedKey {
+  const { signingKey, jkt } = options;
+  if ((signingKey === undefined) === (jkt === undefined)) {
+    mustBe(
+      'options',
+      'given exactly one of "signingKey" (a registered device key) and "jkt" (the access token\'s cnf.jkt)',
     );
   }
-  if (nonce !== undefined) checkExpectedNonce(nonce, '"options.nonce"');
+  if (jkt !== undefined) {
+    if (typeof jkt !== 'string' || !THUMBPRINT.test(jkt)) {
+      mustBe(
+        'options.jkt',
+        "an RFC 7638 SHA-256 thumbprint (43 base64url characters), such as the access token's cnf.jkt",
+      );
+    }
+    return { kind: 'jkt', jkt };
+  }
+  const jwk = parseServerPublicJwk(signingKey, '"options.signingKey"');
+  signingAlgorithmForKey(jwk);
+  return { kind: 'signingKey', jwk, canonicalKey: thumbprintInput(jwk) };
+}
+
+function checkArguments(request: unknown, given: VerifyRequestOptions): CheckedArguments {
+  const options = assertObject(given, 'options');
+  // A renamed option left in place would silently turn the nonce check off.
+  if ((options as { nonce?: unknown }).nonce !== undefined)
+    mustBe('options.nonce', 'left out: the expected nonce is now "options.expectedNonce"');
+  const origin =
+    options.expectedOrigin === undefined
+      ? undefined
+      : checkOrigin(options.expectedOrigin, 'options.expectedOrigin');
+  const { accessToken, expectedNonce, bodyBinding = 'required' } = options;
+  if (accessToken !== undefined) assertString(accessToken, 'options.accessToken');
+  if (expectedNonce !== undefined) checkExpectedNonce(expectedNonce, 'options.expectedNonce');
+  if (bodyBinding !== 'required' && bodyBinding !== 'optional')
+    mustBe('options.bodyBinding', '"required" or "optional"');
   return {
-    method,
-    requestHtu,
-    headers,
-    body: bytes,
-    signingKey,
-    canonicalKey: thumbprintInput(signingKey),
+    key: expectedKey(options),
+    request: receivedRequest(request, origin),
     accessToken,
-    replayCache,
-    nonce,
-    maxAge: secondsOption(options.maxAgeSeconds, 300, 1, 86_400, '"options.maxAgeSeconds"'),
-    tolerance: secondsOption(
-      options.clockToleranceSeconds,
-      5,
-      0,
-      3600,
-      '"options.clockToleranceSeconds"',
-    ),
-    nowSeconds: currentSeconds(options.now, '"options.now"'),
+    replayCache: checkReplayCache(options.replayCache, 'options.replayCache', {
+      allowFalse: true,
+      allowUndefined: false,
+      mustBe:
+        'a ReplayCache such as new MemoryReplayCache(), or false to rely on single-use nonces instead',
+    }) as ReplayCache | false,
+    expectedNonce,
+    bodyBinding,
+    window: timeWindow(options, { maxAge: 300, tolerance: 5 }),
   };
 }
 
-async function checkBody(args: CheckedArguments, claim: string | undefined): Promise<void> {
-  const header = readHeader(args.headers, 'content-digest', '"request.headers"', false);
-  if (header.kind === 'repeated')
-    fail('INVALID_PROOF', 'the request has more than one Content-Digest header');
-  // A Content-Digest header the signature does not cover could have been swapped along
-  // with the body, so it must be exactly the signed value.
-  if (header.kind === 'single' && header.value.trim() !== claim) {
-    fail(
+function checkKeyBinding(header: ProtectedHeader, key: ExpectedKey): void {
+  const bound =
+    key.kind === 'jkt'
+      ? constantTimeEqual(header.thumbprint, key.jkt)
+      : header.canonicalKey === key.canonicalKey;
+  if (!bound) {
+    refuse(
       'INVALID_PROOF',
-      'the Content-Digest header does not match the DPoP proof\'s "content_digest"',
+      key.kind === 'jkt'
+        ? 'the DPoP proof is signed with another key than the one the access token is bound to ("cnf.jkt")'
+        : 'the DPoP proof is signed with another key than the one bound to this device',
+      { claim: 'jwk', reason: 'mismatch' },
     );
   }
-  if (claim === undefined) {
-    if (args.body !== undefined && args.body.length > 0) {
-      fail(
-        'INVALID_PROOF',
-        'the request has a body, but the DPoP proof does not cover it (no "content_digest")',
-      );
-    }
+}
+
+function checkTarget(htm: string, htu: string, request: ReceivedRequest): void {
+  // RFC 9110 §9.1: methods are case-sensitive. Both sides normalise as fetch does (the six
+  // standard methods upper-cased), then compare exactly.
+  if (htm !== request.method) {
+    refuse(
+      'INVALID_PROOF',
+      `the DPoP proof was made for another HTTP method ("htm"): the proof says ${quoted(htm)}, the request is ${quoted(request.method)}`,
+      { claim: 'htm', reason: 'mismatch', expected: request.method, actual: clipped(htm) },
+    );
+  }
+  // Cheap path first: equal strings normalise equally.
+  if (htu !== request.htu && normalizeHtu(htu) !== request.htu) {
+    refuse(
+      'INVALID_PROOF',
+      `the DPoP proof was made for another URL ("htu"): the proof says ${quoted(htu)}, the server expected ${quoted(request.htu)}`,
+      { claim: 'htu', reason: 'mismatch', expected: request.htu, actual: clipped(htu) },
+    );
+  }
+}
+
+// RFC 9449 §4.3, check 11 and §7: `ath` binds the proof to the presented token. Neither the
+// token nor the hash is shown anywhere: they are credentials.
+async function checkAccessToken(ath: string | undefined, accessToken: string | undefined) {
+  if (accessToken === undefined) {
+    if (ath !== undefined)
+      refuse('INVALID_PROOF', 'the DPoP proof has "ath", but no access token was presented', {
+        claim: 'ath',
+        reason: 'mismatch',
+      });
     return;
   }
-  if (args.body === undefined) {
-    fail(
-      'INVALID_PROOF',
-      'the DPoP proof covers a body ("content_digest"), but no body was given as "request.body"',
+  if (ath === undefined)
+    refuse('INVALID_PROOF', 'an access token was presented, but the DPoP proof has no "ath"', {
+      claim: 'ath',
+      reason: 'missing',
+    });
+  if (!constantTimeEqual(ath, await accessTokenHash(accessToken))) {
+    refuse('INVALID_PROOF', 'the DPoP proof was made for another access token ("ath")', {
+      claim: 'ath',
+      reason: 'mismatch',
+    });
+  }
+}
+
+async function checkNonce(nonce: string | undefined, expected: ExpectedNonce): Promise<void> {
+  if (nonce === undefined)
+    refuse(
+      'NONCE_REQUIRED',
+      'this server requires a nonce in the DPoP proof; retry with the DPoP-Nonce it sent',
+      { claim: 'nonce', reason: 'missing' },
+    );
+  if (!(await isNonceAccepted(expected, nonce, 'INVALID_PROOF'))) {
+    refuse(
+      'NONCE_REQUIRED',
+      "the DPoP proof's nonce is not accepted (unknown or expired); retry with the latest DPoP-Nonce",
+      { claim: 'nonce', reason: 'mismatch' },
     );
   }
-  // RFC 9530 §2: recompute the digest over the received bytes.
-  if ((await contentDigest(args.body, resolveCryptoBackend(undefined))) !== claim) {
-    fail('INVALID_PROOF', 'the request body does not match the DPoP proof\'s "content_digest"');
+}
+
+async function signatureKey(header: ProtectedHeader, key: ExpectedKey) {
+  // With `signingKey`, the registered key (equal to the header's) is imported; a failure
+  // there is the server's own argument. With `jkt`, the sender's key is, and a failure is
+  // theirs.
+  const jwk = key.kind === 'signingKey' ? key.jwk : header.jwk;
+  try {
+    return await verificationKey(jwk, header.canonicalKey, header.algorithm);
+  } catch (err) {
+    if (err instanceof DeviceBindingError) throw err;
+    if (key.kind === 'jkt') {
+      return refuse(
+        'INVALID_PROOF',
+        'the DPoP proof "jwk" is not a valid public key',
+        {
+          claim: 'jwk',
+          reason: 'malformed',
+        },
+        err,
+      );
+    }
+    return fail('INVALID_ARGUMENT', '"options.signingKey" is not a valid public key', err);
   }
 }
 
 /**
  * Verifies the DPoP proof (RFC 9449 §4.3) of a request from a bound device: exactly one
  * `DPoP` header; `typ: dpop+jwt`; an allowlisted `alg` matching the key; the embedded `jwk`
- * equal (by RFC 7638 thumbprint) to the device's bound `signingKey`; the signature; `htm`;
- * `htu` (normalised, query and fragment ignored); `iat` within `maxAgeSeconds` in the past
- * and `clockToleranceSeconds` in the future; `ath` exactly when an access token is
- * presented; the body against the signed `content_digest` and the `Content-Digest` header;
+ * equal (by RFC 7638 thumbprint) to the device's `signingKey`, or with the thumbprint `jkt`;
+ * `htm` (methods normalised as `fetch` does, then compared exactly); `htu` (normalised,
+ * query and fragment ignored); `iat` within `maxAgeSeconds` in the past and
+ * `clockToleranceSeconds` in the future; `ath` exactly when an access token is presented,
+ * which must not come as `Authorization: Bearer` (RFC 9449 §7.2); the signature; the body
+ * against the signed `content_digest` and the `Content-Digest` header, per `bodyBinding`;
  * the server nonce when one is required; and, last, the `jti` against the replay cache.
  *
- * Error codes by case: no, two, oversized (> 8 KiB) or malformed `DPoP` header, wrong `typ`,
- * `alg: "none"`, a key other than the bound one, a private or malformed `jwk`, a bad
- * signature, and any claim mismatch → `INVALID_PROOF`; an `alg` outside the allowlist
- * (HS256, RS256, ES384, …) → `UNSUPPORTED_ALGORITHM`; missing or unaccepted nonce →
- * `NONCE_REQUIRED`; a `jti` seen before → `REPLAYED`; a replay cache that fails (or a full
- * `MemoryReplayCache`) → `REPLAY_CHECK_FAILED`, and the proof is refused.
+ * The request is a Fetch API `Request` (its body is read from a clone, so the caller's copy
+ * stays unread) or `{ method, url, headers, body }`. The URL must be the one the client
+ * used: build it from your configured public origin, or pass `expectedOrigin`, never from
+ * the `Host` header (a proof made for another service would then be accepted here).
  *
- * @param request - The request as received; `body` must be the raw bytes (or text) sent.
- * @param options - The bound key and the checks to apply.
+ * Every failure carries `detail` (`claim`, `reason`, and `expected`/`actual` where they are
+ * not secrets); `answerVerificationError` turns it into the HTTP answer. Codes by case: no,
+ * two, oversized (> 8 KiB) or malformed `DPoP` header, wrong `typ`, `alg: "none"`, another
+ * key, a private or malformed `jwk`, a bad signature, a Bearer `Authorization`, and any
+ * claim mismatch → `INVALID_PROOF`; an `alg` outside the allowlist (HS256, RS256, ES384, …)
+ * → `UNSUPPORTED_ALGORITHM`; missing or unaccepted nonce → `NONCE_REQUIRED`; a `jti` seen
+ * before → `REPLAYED`; a replay cache that fails (or a full `MemoryReplayCache`) →
+ * `REPLAY_CHECK_FAILED`, and the proof is refused.
+ *
+ * @param request - The request as received: a Fetch `Request`, or `{ method, url, headers,
+ * body }` with the raw body bytes (or text).
+ * @param options - The bound key (`signingKey` or `jkt`), the replay cache, and the checks.
  * @returns The device id and the proof's claims.
  * @throws `INVALID_PROOF`, `UNSUPPORTED_ALGORITHM`, `NONCE_REQUIRED`, `REPLAYED`,
- * `REPLAY_CHECK_FAILED` as above;
- * `INVALID_ARGUMENT` for malformed arguments (including a `signingKey` that is not a valid
- * public key); `CRYPTO_UNAVAILABLE` without WebCrypto.
+ * `REPLAY_CHECK_FAILED` as above; `INVALID_ARGUMENT` for malformed arguments (no
+ * `replayCache`, both or neither of `signingKey` and `jkt`, a `signingKey` that is not a
+ * valid public key, a Request whose body was already read); `CRYPTO_UNAVAILABLE` without
+ * WebCrypto.
  * @example
  * ```ts
- * import { MemoryReplayCache, verifyRequest } from 'devicebind/server';
+ * import { answerVerificationError, MemoryReplayCache, verifyRequest } from 'devicebind/server';
  *
  * const replayCache = new MemoryReplayCache();
+ * const PUBLIC_ORIGIN = 'https://api.example.com'; // from configuration, never the Host header
  *
  * // In a Fetch-style handler (Workers, Deno, Bun, Hono, Next.js route handlers):
  * const accessToken = request.headers.get('authorization')?.replace(/^DPoP /, '');
  * const session = await sessions.lookup(accessToken); // holds the device's signingKey
- * const { deviceId } = await verifyRequest(
- *   { method: request.method, url: request.url, headers: request.headers, body: new Uint8Array(await request.arrayBuffer()) },
- *   { signingKey: session.signingKey, accessToken, replayCache },
- * );
+ * try {
+ *   const { deviceId } = await verifyRequest(request, {
+ *     signingKey: session.signingKey,
+ *     accessToken,
+ *     replayCache,
+ *     expectedOrigin: PUBLIC_ORIGIN,
+ *   });
+ * } catch (err) {
+ *   const answer = answerVerificationError(err);
+ *   return new Response(answer.body, answer);
+ * }
  * ```
  */
 export async function verifyRequest(
-  request: RequestToVerify,
+  request: Request | RequestToVerify,
   options: VerifyRequestOptions,
 ): Promise<VerifiedRequest> {
   const args = checkArguments(request, options);
+  const { headers } = args.request;
+  checkAuthorizationScheme(headers, args.accessToken);
 
-  const found = readHeader(args.headers, 'dpop', '"request.headers"', true);
-  if (found.kind === 'absent') fail('INVALID_PROOF', 'the request has no DPoP header');
+  const found = readHeader(headers, 'dpop', 'request.headers', true);
+  if (found.kind === 'absent')
+    refuse('INVALID_PROOF', 'the request has no DPoP header', { claim: 'DPoP', reason: 'missing' });
   // RFC 9449 §4.3, check 1: exactly one DPoP header.
-  if (found.kind === 'repeated') fail('INVALID_PROOF', 'the request has more than one DPoP header');
+  if (found.kind === 'repeated')
+    refuse('INVALID_PROOF', 'the request has more than one DPoP header', {
+      claim: 'DPoP',
+      reason: 'duplicate',
+    });
   if (found.value.length > MAX_PROOF_LENGTH) {
-    fail('INVALID_PROOF', `the DPoP header is longer than ${MAX_PROOF_LENGTH} characters`);
+    refuse('INVALID_PROOF', `the DPoP header is longer than ${MAX_PROOF_LENGTH} characters`, {
+      claim: 'DPoP',
+      reason: 'too_long',
+    });
   }
-  const parts = splitCompactJws(found.value, 'INVALID_PROOF', 'the DPoP proof');
+  const parts = splitCompactJws(found.value, 'INVALID_PROOF', PROOF);
   const header = proofHeader(parts.encodedHeader);
-  if (header.canonicalKey !== args.canonicalKey) {
-    fail(
-      'INVALID_PROOF',
-      'the DPoP proof is signed with another key than the one bound to this device',
-    );
-  }
+  checkKeyBinding(header, args.key);
   const payload = decodeJsonObject(parts.encodedPayload, 'INVALID_PROOF', 'the DPoP proof payload');
   const jti = requiredString(payload, 'jti');
   if (jti.length > MAX_JTI_LENGTH)
-    fail('INVALID_PROOF', `the DPoP proof's "jti" is longer than ${MAX_JTI_LENGTH} characters`);
+    refuse('INVALID_PROOF', `the DPoP proof's "jti" is longer than ${MAX_JTI_LENGTH} characters`, {
+      claim: 'jti',
+      reason: 'too_long',
+    });
   const htm = requiredString(payload, 'htm');
   const htu = requiredString(payload, 'htu');
   const ath = optionalString(payload, 'ath');
   const nonce = optionalString(payload, 'nonce');
   const digestClaim = optionalString(payload, 'content_digest');
 
-  let verification: Awaited<ReturnType<typeof verificationKey>>;
-  try {
-    verification = await verificationKey(args.signingKey, args.canonicalKey, header.algorithm);
-  } catch (err) {
-    if (err instanceof DeviceBindingError) throw err;
-    return fail('INVALID_ARGUMENT', '"options.signingKey" is not a valid public key', err);
-  }
+  // The checks that cost no crypto come first, so a mismatched proof costs no signature check.
+  checkTarget(htm, htu, args.request);
+  const iat = checkIssuedAt(payload.iat, args.window, 'INVALID_PROOF', PROOF);
+  await checkAccessToken(ath, args.accessToken);
+
+  const verification = await signatureKey(header, args.key);
   if (
     !(await verifySignature(
       header.algorithm,
@@ -354,72 +463,22 @@ export async function verifyRequest(
       parts.signature,
     ))
   ) {
-    fail('INVALID_PROOF', 'the DPoP proof signature is invalid');
+    refuse('INVALID_PROOF', 'the DPoP proof signature is invalid', {
+      claim: 'signature',
+      reason: 'invalid_signature',
+    });
   }
 
-  if (htm !== args.method)
-    fail('INVALID_PROOF', 'the DPoP proof was made for another HTTP method ("htm")');
-  // Cheap path first: equal strings normalise equally.
-  if (htu !== args.requestHtu && normalizeHtu(htu, false) !== args.requestHtu) {
-    fail('INVALID_PROOF', 'the DPoP proof was made for another URL ("htu")');
-  }
-  const iat = checkIssuedAt(
-    payload.iat,
-    args.nowSeconds,
-    args.maxAge,
-    args.tolerance,
-    'INVALID_PROOF',
-    'the DPoP proof',
-  );
-
-  // RFC 9449 §4.3, check 11 and §7: `ath` binds the proof to the presented token.
-  if (args.accessToken !== undefined) {
-    if (ath === undefined)
-      fail('INVALID_PROOF', 'an access token was presented, but the DPoP proof has no "ath"');
-    if (!constantTimeEqual(ath, await sha256Base64url(args.accessToken))) {
-      fail('INVALID_PROOF', 'the DPoP proof was made for another access token ("ath")');
-    }
-  } else if (ath !== undefined) {
-    fail('INVALID_PROOF', 'the DPoP proof has "ath", but no access token was presented');
-  }
-
-  await checkBody(args, digestClaim);
-
-  if (args.nonce !== undefined) {
-    if (nonce === undefined)
-      fail(
-        'NONCE_REQUIRED',
-        'this server requires a nonce in the DPoP proof; retry with the DPoP-Nonce it sent',
-      );
-    if (!(await isNonceAccepted(args.nonce, nonce, 'INVALID_PROOF'))) {
-      fail(
-        'NONCE_REQUIRED',
-        "the DPoP proof's nonce is not accepted (unknown or expired); retry with the latest DPoP-Nonce",
-      );
-    }
-  }
+  await checkBody(args.request, digestClaim, args.bodyBinding);
+  if (args.expectedNonce !== undefined) await checkNonce(nonce, args.expectedNonce);
 
   // Replay last, so only proofs that passed every other check are remembered. The id is
   // scoped to the key; it can be forgotten once the proof would be too old anyway.
-  if (args.replayCache !== undefined) {
-    const expiresAt = Math.ceil((iat + args.maxAge + args.tolerance) * 1000);
-    let fresh: boolean;
-    try {
-      fresh = await args.replayCache.checkAndStore(`${verification.thumbprint}:${jti}`, expiresAt);
-    } catch (err) {
-      if (err instanceof DeviceBindingError) throw err;
-      return fail(
-        'REPLAY_CHECK_FAILED',
-        'the replay cache failed, so the DPoP proof could not be checked for replay and is refused',
-        err,
-      );
-    }
-    if (fresh !== true)
-      fail(
-        'REPLAYED',
-        'this DPoP proof was already used ("jti" seen before); sign a new proof for every request',
-      );
-  }
+  await rememberOnce(args.replayCache, `${header.thumbprint}:${jti}`, iat, args.window, {
+    code: 'REPLAYED',
+    what: 'this DPoP proof',
+    retry: 'sign a new proof for every request',
+  });
 
-  return { deviceId: verification.thumbprint, claims: payload as unknown as ProofClaims };
+  return { deviceId: header.thumbprint, claims: payload as unknown as ProofClaims };
 }

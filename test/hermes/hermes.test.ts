@@ -69,7 +69,7 @@ describe('DeviceBinding + AndroidKeyStore inside Hermes', () => {
   });
 
   it('its handshake verifies with devicebind/server', async () => {
-    const verified = await verifyHandshake(output.handshake, { nonce: output.nonce });
+    const verified = await verifyHandshake(output.handshake, { expectedNonce: output.nonce });
     expect(verified.deviceId).toBe(output.deviceId);
     expect(verified.subject).toBe('hermes-user');
     expect(verified.encryptionKey).toMatchObject({ kty: 'EC', alg: 'ECDH-ES+A256KW' });
@@ -89,13 +89,15 @@ describe('DeviceBinding + AndroidKeyStore inside Hermes', () => {
   });
 
   it('its handshake does not verify against another nonce', async () => {
-    await expect(verifyHandshake(output.handshake, { nonce: 'another' })).rejects.toMatchObject({
+    await expect(
+      verifyHandshake(output.handshake, { expectedNonce: 'another' }),
+    ).rejects.toMatchObject({
       code: 'INVALID_HANDSHAKE',
     });
   });
 
   it('its signed request verifies with devicebind/server, once', async () => {
-    const { signingKey } = await verifyHandshake(output.handshake, { nonce: output.nonce });
+    const { signingKey } = await verifyHandshake(output.handshake, { expectedNonce: output.nonce });
     const { method, url, body, accessToken, headers } = output.request;
     const replayCache = new MemoryReplayCache();
     const result = await verifyRequest(
@@ -119,11 +121,11 @@ describe('DeviceBinding + AndroidKeyStore inside Hermes', () => {
   });
 
   it('its signed request does not verify with a tampered body', async () => {
-    const { signingKey } = await verifyHandshake(output.handshake, { nonce: output.nonce });
+    const { signingKey } = await verifyHandshake(output.handshake, { expectedNonce: output.nonce });
     const { method, url, accessToken, headers } = output.request;
     const tampered = verifyRequest(
       { method, url, headers, body: '{"text":"hello from elsewhere"}' },
-      { signingKey, accessToken },
+      { replayCache: new MemoryReplayCache(), signingKey, accessToken },
     );
     await expect(tampered).rejects.toMatchObject({ code: 'INVALID_PROOF' });
   });

@@ -19,7 +19,7 @@ describe.each([
       subject: 'alice',
       claims: { app: 'notes' },
     });
-    const result = await verifyHandshake(handshake.token, { nonce: 'sign-in-1' });
+    const result = await verifyHandshake(handshake.token, { expectedNonce: 'sign-in-1' });
     expect(result.deviceId).toBe(handshake.deviceId);
     expect(result.deviceId).toBe(await binding.getDeviceId());
     // The server marks the key it returns for signing, so it is never sealed to by mistake.
@@ -38,7 +38,9 @@ describe.each([
   it('is refused for another nonce', async () => {
     const binding = new DeviceBinding({ keyStore: makeStore(), namespace: 'test.handshake' });
     const { token } = await binding.createHandshake({ nonce: 'sign-in-1' });
-    const err = await verifyHandshake(token, { nonce: 'sign-in-2' }).catch((e: unknown) => e);
+    const err = await verifyHandshake(token, { expectedNonce: 'sign-in-2' }).catch(
+      (e: unknown) => e,
+    );
     expect((err as { code?: string }).code).toBe('INVALID_HANDSHAKE');
   });
 });

@@ -37,7 +37,7 @@ describe.each(['ES256', 'EdDSA'] as const)('handshakes made with jose SignJWT (%
       .setIssuedAt()
       .setSubject('user-7')
       .sign(device.privateKey);
-    const result = await verifyHandshake(token, { nonce: 'n-42' });
+    const result = await verifyHandshake(token, { expectedNonce: 'n-42' });
     expect(result).toMatchObject({
       deviceId: device.deviceId,
       subject: 'user-7',
@@ -57,7 +57,7 @@ describe.each(['ES256', 'EdDSA'] as const)('handshakes made with jose SignJWT (%
       .setProtectedHeader({ alg, typ: 'JWT', jwk: device.jwk })
       .setIssuedAt()
       .sign(device.privateKey);
-    const err = await verifyHandshake(token, { nonce: 'n-42' }).catch((e: unknown) => e);
+    const err = await verifyHandshake(token, { expectedNonce: 'n-42' }).catch((e: unknown) => e);
     expect((err as DeviceBindingError).code).toBe('INVALID_HANDSHAKE');
   });
 
@@ -72,7 +72,7 @@ describe.each(['ES256', 'EdDSA'] as const)('handshakes made with jose SignJWT (%
       .setProtectedHeader({ alg, typ: 'devicebind-handshake+jwt', kid: device.deviceId })
       .setIssuedAt()
       .sign(device.privateKey);
-    const err = await verifyHandshake(token, { nonce: 'n-42' }).catch((e: unknown) => e);
+    const err = await verifyHandshake(token, { expectedNonce: 'n-42' }).catch((e: unknown) => e);
     expect((err as DeviceBindingError).code).toBe('INVALID_HANDSHAKE');
   });
 });

@@ -28,7 +28,7 @@ async function boundDevice(
     signingAlgorithm,
   });
   const handshake = await binding.createHandshake({ nonce: 'challenge' });
-  const device = await verifyHandshake(handshake.token, { nonce: 'challenge' });
+  const device = await verifyHandshake(handshake.token, { expectedNonce: 'challenge' });
   return { binding, device };
 }
 
@@ -63,7 +63,12 @@ describe.each(stores)('DeviceBinding.signRequest with %s', (_, makeStore) => {
     await expect(
       verifyRequest(
         { method: 'POST', url: URL, headers, body },
-        { signingKey: device.signingKey, accessToken: 'at-1', nonce: 'srv-nonce' },
+        {
+          replayCache: new MemoryReplayCache(),
+          signingKey: device.signingKey,
+          accessToken: 'at-1',
+          expectedNonce: 'srv-nonce',
+        },
       ),
     ).resolves.toMatchObject({ deviceId: device.deviceId });
     await expect(jwtVerify(headers.DPoP, EmbeddedJWK, { typ: 'dpop+jwt' })).resolves.toBeTruthy();
@@ -74,7 +79,7 @@ describe.each(stores)('DeviceBinding.signRequest with %s', (_, makeStore) => {
     const headers = await binding.signRequest({ method: 'PUT', url: URL, body: 'v1' });
     const err = await verifyRequest(
       { method: 'PUT', url: URL, headers, body: 'v2' },
-      { signingKey: device.signingKey },
+      { replayCache: new MemoryReplayCache(), signingKey: device.signingKey },
     ).catch((e: unknown) => e);
     expect((err as { code?: string }).code).toBe('INVALID_PROOF');
   });
@@ -85,7 +90,7 @@ describe.each(stores)('DeviceBinding.signRequest with %s', (_, makeStore) => {
     const headers = await binding.signRequest({ method: 'GET', url: URL });
     const err = await verifyRequest(
       { method: 'GET', url: URL, headers },
-      { signingKey: otherDevice.signingKey },
+      { replayCache: new MemoryReplayCache(), signingKey: otherDevice.signingKey },
     ).catch((e: unknown) => e);
     expect((err as { code?: string }).code).toBe('INVALID_PROOF');
   });
@@ -96,7 +101,10 @@ describe('DeviceBinding.signRequest with an Ed25519 key (MemoryKeyStore)', () =>
     const { binding, device } = await boundDevice(() => new MemoryKeyStore(), 'EdDSA');
     const headers = await binding.signRequest({ method: 'DELETE', url: URL });
     await expect(
-      verifyRequest({ method: 'DELETE', url: URL, headers }, { signingKey: device.signingKey }),
+      verifyRequest(
+        { method: 'DELETE', url: URL, headers },
+        { replayCache: new MemoryReplayCache(), signingKey: device.signingKey },
+      ),
     ).resolves.toBeTruthy();
     await expect(jwtVerify(headers.DPoP, EmbeddedJWK, { typ: 'dpop+jwt' })).resolves.toBeTruthy();
   });

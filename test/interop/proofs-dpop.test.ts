@@ -38,7 +38,12 @@ describe('proofs made with the dpop package', () => {
     });
     const result = await verifyRequest(
       { method: 'PATCH', url: URL, headers: new Headers({ dpop: proof }) },
-      { signingKey, accessToken: 'at-123', nonce: nonces },
+      {
+        replayCache: new MemoryReplayCache(),
+        signingKey,
+        accessToken: 'at-123',
+        expectedNonce: nonces,
+      },
     );
     expect(result.claims.extra).toBe('kept');
   });
@@ -63,7 +68,7 @@ describe('proofs made with the dpop package', () => {
     const other = await generateKeyPair('ES256');
     const err = await verifyRequest(
       { method: 'GET', url: URL, headers: { dpop: proof } },
-      { signingKey: await publicJwkOf(other.publicKey) },
+      { replayCache: new MemoryReplayCache(), signingKey: await publicJwkOf(other.publicKey) },
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeviceBindingError);
     expect((err as DeviceBindingError).code).toBe('UNSUPPORTED_ALGORITHM');
@@ -77,7 +82,7 @@ describe('proofs made with the dpop package', () => {
     );
     const { deviceId } = await verifyRequest(
       { method: 'GET', url: URL, headers: { dpop: proof } },
-      { signingKey: await publicJwkOf(pair.publicKey) },
+      { replayCache: new MemoryReplayCache(), signingKey: await publicJwkOf(pair.publicKey) },
     );
     expect(deviceId).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
@@ -92,7 +97,7 @@ describe('proofs made with the dpop package', () => {
     ).toString('base64url');
     const err = await verifyRequest(
       { method: 'GET', url: URL, headers: { dpop: `${header}.${payload}.${signature}` } },
-      { signingKey: await publicJwkOf(ec.publicKey) },
+      { replayCache: new MemoryReplayCache(), signingKey: await publicJwkOf(ec.publicKey) },
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeviceBindingError);
     expect((err as DeviceBindingError).code).toBe('INVALID_PROOF');

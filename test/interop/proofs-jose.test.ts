@@ -57,7 +57,7 @@ describe.each(['ES256', 'EdDSA'] as const)('proofs made with jose SignJWT (%s)',
       {
         signingKey: jwk,
         accessToken: token,
-        nonce: 'server-nonce',
+        expectedNonce: 'server-nonce',
         replayCache: new MemoryReplayCache(),
       },
     );
@@ -78,7 +78,7 @@ describe.each(['ES256', 'EdDSA'] as const)('proofs made with jose SignJWT (%s)',
     await expect(
       verifyRequest(
         { method: 'GET', url: `${URL}/all`, headers: { dpop: altered } },
-        { signingKey: jwk },
+        { replayCache: new MemoryReplayCache(), signingKey: jwk },
       ),
     ).rejects.toBeInstanceOf(DeviceBindingError);
   });
@@ -99,7 +99,7 @@ describe('what jose accepts but a DPoP verifier must refuse', () => {
     await expect(jwtVerify(proof, EmbeddedJWK)).resolves.toBeTruthy();
     const err = await verifyRequest(
       { method: 'GET', url: URL, headers: { dpop: proof } },
-      { signingKey: jwk },
+      { replayCache: new MemoryReplayCache(), signingKey: jwk },
     ).catch((e: unknown) => e);
     expect((err as DeviceBindingError).code).toBe('INVALID_PROOF');
   });

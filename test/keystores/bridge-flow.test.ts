@@ -112,7 +112,7 @@ for (const variant of VARIANTS) {
       const keys = await binding.ensureKeys({ attestationChallenge: Uint8Array.of(1, 2, 3, 4) });
       expect(keys.created).toBe(true);
       const handshake = await binding.createHandshake({ nonce: 'n-1', subject: 'alice' });
-      const verified = await verifyHandshake(handshake.token, { nonce: 'n-1' });
+      const verified = await verifyHandshake(handshake.token, { expectedNonce: 'n-1' });
       expect(verified.deviceId).toBe(handshake.deviceId);
       expect(verified.subject).toBe('alice');
       expect(verified.encryptionKey.alg).toBe(variant.encryptionAlg);
@@ -165,7 +165,10 @@ for (const variant of VARIANTS) {
       await first.ensureKeys();
       const headers = await first.signRequest({ method: 'GET', url: URL_ });
       const err = await rejection(
-        verifyRequest({ method: 'GET', url: URL_, headers }, { signingKey: otherKey }),
+        verifyRequest(
+          { method: 'GET', url: URL_, headers },
+          { replayCache: new MemoryReplayCache(), signingKey: otherKey },
+        ),
       );
       expect(err.code).toBe('INVALID_PROOF');
     });
@@ -207,14 +210,14 @@ for (const variant of VARIANTS) {
       await binding.unbind();
       const after = await binding.createHandshake({ nonce: 'n-4' });
       expect(after.deviceId).not.toBe(before.deviceId);
-      const verified = await verifyHandshake(after.token, { nonce: 'n-4' });
+      const verified = await verifyHandshake(after.token, { expectedNonce: 'n-4' });
       simulator.authenticate();
       const headers = await binding.signRequest({ method: 'GET', url: URL_ });
       expect(
         (
           await verifyRequest(
             { method: 'GET', url: URL_, headers },
-            { signingKey: verified.signingKey },
+            { replayCache: new MemoryReplayCache(), signingKey: verified.signingKey },
           )
         ).deviceId,
       ).toBe(after.deviceId);

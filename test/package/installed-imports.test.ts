@@ -47,24 +47,24 @@ const HANDSHAKE_BODY = `
 const binding = new DeviceBinding({ keyStore: new MemoryKeyStore(), namespace: 'com.example.packcheck' });
 const nonce = 'nonce-' + Math.random().toString(36).slice(2);
 const handshake = await binding.createHandshake({ nonce });
-const verified = await verifyHandshake(handshake.token, { nonce });
+const verified = await verifyHandshake(handshake.token, { expectedNonce: nonce });
 const headers = await binding.signRequest({ method: 'POST', url: 'https://api.example.com/items?x=1', body: 'hello' });
 const request = await verifyRequest(
   { method: 'POST', url: 'https://api.example.com/items?x=1', headers, body: 'hello' },
-  { signingKey: verified.signingKey },
+  { signingKey: verified.signingKey, replayCache: new MemoryReplayCache() },
 );
 console.log(JSON.stringify({ deviceId: await binding.getDeviceId(), verified: verified.deviceId, request: request.deviceId }));
 `;
 const ESM_ROUND_TRIP = `
 import { DeviceBinding } from 'devicebind';
 import { MemoryKeyStore } from 'devicebind/keystores/memory';
-import { verifyHandshake, verifyRequest } from 'devicebind/server';
+import { MemoryReplayCache, verifyHandshake, verifyRequest } from 'devicebind/server';
 ${HANDSHAKE_BODY}
 `;
 const CJS_ROUND_TRIP = `
 const { DeviceBinding } = require('devicebind');
 const { MemoryKeyStore } = require('devicebind/keystores/memory');
-const { verifyHandshake, verifyRequest } = require('devicebind/server');
+const { MemoryReplayCache, verifyHandshake, verifyRequest } = require('devicebind/server');
 (async () => {
 ${HANDSHAKE_BODY}
 })().catch((err) => { console.error(err); process.exit(1); });

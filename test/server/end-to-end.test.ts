@@ -36,7 +36,7 @@ function createServer() {
       const { handshake } = (await request.json()) as { handshake: string };
       // Each challenge works once.
       const device = await verifyHandshake(handshake, {
-        nonce: (nonce) => challenges.delete(nonce),
+        expectedNonce: (nonce) => challenges.delete(nonce),
       });
       const accessToken = encodeBase64url(crypto.getRandomValues(new Uint8Array(24)));
       sessions.set(accessToken, { deviceId: device.deviceId, signingKey: device.signingKey });
@@ -53,7 +53,7 @@ function createServer() {
           headers: request.headers,
           body: new Uint8Array(await request.arrayBuffer()),
         },
-        { signingKey: session.signingKey, accessToken, replayCache, nonce: nonces },
+        { signingKey: session.signingKey, accessToken, replayCache, expectedNonce: nonces },
       );
       return Response.json(
         { deviceId, path: pathname },

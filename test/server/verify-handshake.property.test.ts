@@ -42,7 +42,7 @@ describe('verifyHandshake under arbitrary input', () => {
           jwsLike,
         ),
         async (token) => {
-          const result = await outcome(verifyHandshake(token, { nonce: NONCE }));
+          const result = await outcome(verifyHandshake(token, { expectedNonce: NONCE }));
           expect(result).toBeInstanceOf(DeviceBindingError);
           expect((result as DeviceBindingError).code).toBe('INVALID_HANDSHAKE');
         },
@@ -80,7 +80,7 @@ describe('verifyHandshake under arbitrary input', () => {
     await fc.assert(
       fc.asyncProperty(json, json, async (header, payload) => {
         const token = await signJws(key, header as Record<string, unknown>, payload);
-        const result = await outcome(verifyHandshake(token, { nonce: NONCE }));
+        const result = await outcome(verifyHandshake(token, { expectedNonce: NONCE }));
         expect(result).toBeInstanceOf(DeviceBindingError);
       }),
       { numRuns: 200 },
@@ -102,7 +102,7 @@ describe('verifyHandshake under arbitrary input', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...names), json, async (name, value) => {
         const token = await makeHandshake(key, encryptionKey, { claims: { [name]: value } });
-        const result = await outcome(verifyHandshake(token, { nonce: NONCE }));
+        const result = await outcome(verifyHandshake(token, { expectedNonce: NONCE }));
         if (result !== 'ok') expect(result).toBeInstanceOf(DeviceBindingError);
         // Only claims with values that can keep a handshake valid may pass (a sub string, an empty attestation, …).
         if (result === 'ok') expect(['sub', 'exp', 'nbf', 'jti', 'attestation']).toContain(name);
@@ -120,7 +120,7 @@ describe('verifyHandshake under arbitrary input', () => {
         async (index, char) => {
           fc.pre(token[index] !== char);
           const mutated = token.slice(0, index) + char + token.slice(index + 1);
-          const result = await outcome(verifyHandshake(mutated, { nonce: NONCE }));
+          const result = await outcome(verifyHandshake(mutated, { expectedNonce: NONCE }));
           expect(result).toBeInstanceOf(DeviceBindingError);
         },
       ),

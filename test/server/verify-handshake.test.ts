@@ -1,29 +1,17 @@
 import { calculateJwkThumbprint } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../../src/core/base64url.js';
-import { DeviceBindingError, type DeviceBindingErrorCode } from '../../src/core/errors.js';
 import { createNonceIssuer } from '../../src/server/nonce-issuer.js';
+import { MemoryReplayCache } from '../../src/server/replay-cache.js';
 import { verifyHandshake } from '../../src/server/verify-handshake.js';
 import { makeHandshake, newEncryptionKey, newRsaEncryptionKey } from './helpers/handshakes.js';
 import { b64json, newKey, nowSeconds, privateJwkOf, signJws } from './helpers/proofs.js';
+import { rejects } from './helpers/rejects.js';
 
 const key = await newKey();
 const otherKey = await newKey();
 const encryptionKey = await newEncryptionKey();
 const NONCE = 'challenge-1';
-
-async function rejects(
-  promise: Promise<unknown>,
-  code: DeviceBindingErrorCode,
-): Promise<DeviceBindingError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeviceBindingError);
-  expect((err as DeviceBindingError).code).toBe(code);
-  return err as DeviceBindingError;
-}
 
 describe('verifyHandshake accepts', () => {
   it('a handshake and returns the device id, keys, subject and app claims', async () => {
@@ -31,7 +19,7 @@ describe('verifyHandshake accepts', () => {
       subject: 'alice',
       claims: { app_version: '1.2.3', platform: 'web' },
     });
-    const result = await verifyHandshake(token, { nonce: NONCE });
+    const result = await verifyHandshake(token, { expectedNonce: NONCE });
     expect(result.deviceId).toBe(await calculateJwkThumbprint(key.publicJwk));
     expect(result.signingKey).toEqual({ ...key.publicJwk, use: 'sig', alg: 'ES256' });
     expect(result.encryptionKey).toEqual(encryptionKey);
@@ -43,14 +31,29 @@ describe('verifyHandshake accepts', () => {
   it('an Ed25519 signing key', async () => {
     const edKey = await newKey('EdDSA');
     const result = await verifyHandshake(await makeHandshake(edKey, encryptionKey), {
-      nonce: NONCE,
+      expectedNonce: NONCE,
     });
     expect(result.signingKey).toEqual({ ...edKey.publicJwk, use: 'sig', alg: 'EdDSA' });
   });
 
+  it('an Ed25519 signing key under its RFC 9864 name, alg "Ed25519", as request proofs accept', async () => {
+    const edKey = await newKey('EdDSA');
+    const token = await makeHandshake(edKey, encryptionKey, { header: { alg: 'Ed25519' } });
+    const result = await verifyHandshake(token, { expectedNonce: NONCE });
+    expect(result.deviceId).toBe(await calculateJwkThumbprint(edKey.publicJwk));
+  });
+
+  it('an Ed25519 key whose jwk names alg "Ed25519", with the header saying "EdDSA"', async () => {
+    const edKey = await newKey('EdDSA');
+    const token = await makeHandshake(edKey, encryptionKey, {
+      header: { jwk: { ...edKey.publicJwk, alg: 'Ed25519' } },
+    });
+    await expect(verifyHandshake(token, { expectedNonce: NONCE })).resolves.toBeTruthy();
+  });
+
   it.each(['RSA-OAEP-256', 'RSA-OAEP'] as const)('an RSA encryption key for %s', async (alg) => {
     const rsa = await newRsaEncryptionKey(alg);
-    const result = await verifyHandshake(await makeHandshake(key, rsa), { nonce: NONCE });
+    const result = await verifyHandshake(await makeHandshake(key, rsa), { expectedNonce: NONCE });
     expect(result.encryptionKey).toEqual(rsa);
   });
 
@@ -58,8 +61,12 @@ describe('verifyHandshake accepts', () => {
     const issuer = createNonceIssuer({ secret: new Uint8Array(32).fill(3) });
     const nonce = issuer.issue();
     const token = await makeHandshake(key, encryptionKey, { nonce });
-    await expect(verifyHandshake(token, { nonce: async (n) => n === nonce })).resolves.toBeTruthy();
-    await expect(verifyHandshake(token, { nonce: issuer })).resolves.toBeTruthy();
+    await expect(
+      verifyHandshake(token, { expectedNonce: async (n) => n === nonce }),
+    ).resolves.toBeTruthy();
+    await expect(
+      verifyHandshake(token, { expectedNonce: issuer, replayCache: new MemoryReplayCache() }),
+    ).resolves.toBeTruthy();
   });
 
   it('attestation of the expected shape, passed through', async () => {
@@ -69,7 +76,7 @@ describe('verifyHandshake accepts', () => {
     };
     const result = await verifyHandshake(
       await makeHandshake(key, encryptionKey, { claims: { attestation } }),
-      { nonce: NONCE },
+      { expectedNonce: NONCE },
     );
     expect(result.attestation).toEqual(attestation);
     expect(result.claims).toEqual({});
@@ -78,7 +85,7 @@ describe('verifyHandshake accepts', () => {
   it('an iat up to 60 s in the future (device clock skew)', async () => {
     await expect(
       verifyHandshake(await makeHandshake(key, encryptionKey, { iat: nowSeconds() + 55 }), {
-        nonce: NONCE,
+        expectedNonce: NONCE,
       }),
     ).resolves.toBeTruthy();
   });
@@ -88,18 +95,18 @@ describe('verifyHandshake refuses', () => {
   it('a forged signature', async () => {
     const token = await makeHandshake(key, encryptionKey);
     const forged = `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBA' : 'AAAA'}`;
-    await rejects(verifyHandshake(forged, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(forged, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it('a handshake naming one key but signed by another', async () => {
     const token = await makeHandshake(otherKey, encryptionKey, { header: { jwk: key.publicJwk } });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it('a wrong nonce', async () => {
     await rejects(
       verifyHandshake(await makeHandshake(key, encryptionKey, { nonce: 'other' }), {
-        nonce: NONCE,
+        expectedNonce: NONCE,
       }),
       'INVALID_HANDSHAKE',
     );
@@ -107,12 +114,12 @@ describe('verifyHandshake refuses', () => {
 
   it('a missing nonce', async () => {
     const token = await makeHandshake(key, encryptionKey, { claims: { nonce: undefined } });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it('a nonce the checking function refuses', async () => {
     await rejects(
-      verifyHandshake(await makeHandshake(key, encryptionKey), { nonce: () => false }),
+      verifyHandshake(await makeHandshake(key, encryptionKey), { expectedNonce: () => false }),
       'INVALID_HANDSHAKE',
     );
   });
@@ -120,7 +127,7 @@ describe('verifyHandshake refuses', () => {
   it('a stale iat', async () => {
     await rejects(
       verifyHandshake(await makeHandshake(key, encryptionKey, { iat: nowSeconds() - 301 }), {
-        nonce: NONCE,
+        expectedNonce: NONCE,
       }),
       'INVALID_HANDSHAKE',
     );
@@ -129,7 +136,7 @@ describe('verifyHandshake refuses', () => {
   it('a future iat', async () => {
     await rejects(
       verifyHandshake(await makeHandshake(key, encryptionKey, { iat: nowSeconds() + 120 }), {
-        nonce: NONCE,
+        expectedNonce: NONCE,
       }),
       'INVALID_HANDSHAKE',
     );
@@ -137,20 +144,20 @@ describe('verifyHandshake refuses', () => {
 
   it('an expired exp', async () => {
     const token = await makeHandshake(key, encryptionKey, { claims: { exp: nowSeconds() - 120 } });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it('a device_id that is not the thumbprint', async () => {
     const token = await makeHandshake(key, encryptionKey, {
       claims: { device_id: await calculateJwkThumbprint(otherKey.publicJwk) },
     });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it('a missing jti', async () => {
     await rejects(
       verifyHandshake(await makeHandshake(key, encryptionKey, { claims: { jti: undefined } }), {
-        nonce: NONCE,
+        expectedNonce: NONCE,
       }),
       'INVALID_HANDSHAKE',
     );
@@ -159,7 +166,7 @@ describe('verifyHandshake refuses', () => {
   it('a non-string sub', async () => {
     await rejects(
       verifyHandshake(await makeHandshake(key, encryptionKey, { claims: { sub: 42 } }), {
-        nonce: NONCE,
+        expectedNonce: NONCE,
       }),
       'INVALID_HANDSHAKE',
     );
@@ -169,14 +176,14 @@ describe('verifyHandshake refuses', () => {
     const token = await makeHandshake(key, encryptionKey, {
       encryptionKey: { ...key.publicJwk, use: 'enc', alg: 'ECDH-ES+A256KW' },
     });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it('a missing encryption key', async () => {
     await rejects(
       verifyHandshake(
         await makeHandshake(key, encryptionKey, { claims: { encryption_key: undefined } }),
-        { nonce: NONCE },
+        { expectedNonce: NONCE },
       ),
       'INVALID_HANDSHAKE',
     );
@@ -193,7 +200,7 @@ describe('verifyHandshake refuses', () => {
     };
     const err = await rejects(
       verifyHandshake(await makeHandshake(key, encryptionKey, { encryptionKey: leaked }), {
-        nonce: NONCE,
+        expectedNonce: NONCE,
       }),
       'INVALID_HANDSHAKE',
     );
@@ -204,7 +211,7 @@ describe('verifyHandshake refuses', () => {
     const bogus = { ...encryptionKey, y: encodeBase64url(new Uint8Array(32).fill(1)) };
     await rejects(
       verifyHandshake(await makeHandshake(key, encryptionKey, { encryptionKey: bogus }), {
-        nonce: NONCE,
+        expectedNonce: NONCE,
       }),
       'INVALID_HANDSHAKE',
     );
@@ -214,7 +221,7 @@ describe('verifyHandshake refuses', () => {
     const { use: _, ...noUse } = encryptionKey as unknown as Record<string, unknown>;
     await rejects(
       verifyHandshake(await makeHandshake(key, encryptionKey, { encryptionKey: noUse }), {
-        nonce: NONCE,
+        expectedNonce: NONCE,
       }),
       'INVALID_HANDSHAKE',
     );
@@ -224,7 +231,7 @@ describe('verifyHandshake refuses', () => {
     const { alg: _, ...noAlg } = encryptionKey as unknown as Record<string, unknown>;
     await rejects(
       verifyHandshake(await makeHandshake(key, encryptionKey, { encryptionKey: noAlg }), {
-        nonce: NONCE,
+        expectedNonce: NONCE,
       }),
       'INVALID_HANDSHAKE',
     );
@@ -234,14 +241,14 @@ describe('verifyHandshake refuses', () => {
     const token = await makeHandshake(key, encryptionKey, {
       encryptionKey: { ...encryptionKey, alg: 'RSA-OAEP-256' },
     });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it('an encryption key for an algorithm outside the registry (UNSUPPORTED_ALGORITHM)', async () => {
     const token = await makeHandshake(key, encryptionKey, {
       encryptionKey: { ...encryptionKey, alg: 'ECDH-ES+A192KW' },
     });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'UNSUPPORTED_ALGORITHM');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'UNSUPPORTED_ALGORITHM');
   });
 
   it('an Ed25519 encryption key (UNSUPPORTED_ALGORITHM)', async () => {
@@ -249,35 +256,35 @@ describe('verifyHandshake refuses', () => {
     const token = await makeHandshake(key, encryptionKey, {
       encryptionKey: { ...edKey.publicJwk, alg: 'ECDH-ES' },
     });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'UNSUPPORTED_ALGORITHM');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'UNSUPPORTED_ALGORITHM');
   });
 
   it('malformed attestation', async () => {
     const token = await makeHandshake(key, encryptionKey, {
       claims: { attestation: { signing: { format: 'tpm' } } },
     });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it('alg "none"', async () => {
     const token = `${b64json({ alg: 'none', typ: 'devicebind-handshake+jwt', jwk: key.publicJwk })}.${b64json({ nonce: NONCE })}.`;
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it('HS256 (UNSUPPORTED_ALGORITHM)', async () => {
     const token = await makeHandshake(key, encryptionKey, { header: { alg: 'HS256' } });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'UNSUPPORTED_ALGORITHM');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'UNSUPPORTED_ALGORITHM');
   });
 
   it('RS256 (UNSUPPORTED_ALGORITHM)', async () => {
     const token = await makeHandshake(key, encryptionKey, { header: { alg: 'RS256' } });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'UNSUPPORTED_ALGORITHM');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'UNSUPPORTED_ALGORITHM');
   });
 
   it('a wrong typ (a DPoP proof offered as a handshake)', async () => {
     await rejects(
       verifyHandshake(await makeHandshake(key, encryptionKey, { header: { typ: 'dpop+jwt' } }), {
-        nonce: NONCE,
+        expectedNonce: NONCE,
       }),
       'INVALID_HANDSHAKE',
     );
@@ -287,14 +294,14 @@ describe('verifyHandshake refuses', () => {
     const token = await makeHandshake(key, encryptionKey, {
       header: { jwk: await privateJwkOf(key) },
     });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it('a key given by kid only', async () => {
     await rejects(
       verifyHandshake(
         await makeHandshake(key, encryptionKey, { header: { jwk: undefined, kid: 'k1' } }),
-        { nonce: NONCE },
+        { expectedNonce: NONCE },
       ),
       'INVALID_HANDSHAKE',
     );
@@ -304,7 +311,7 @@ describe('verifyHandshake refuses', () => {
     const token = await makeHandshake(key, encryptionKey, {
       header: { [member]: 'https://evil.example.com/k' },
     });
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it.each([
@@ -312,7 +319,7 @@ describe('verifyHandshake refuses', () => {
     ['an empty string', ''],
     ['a JSON serialization', '{"payload":"e30","signatures":[]}'],
   ])('a malformed token: %s', async (_, token) => {
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it('a payload that is not an object', async () => {
@@ -321,12 +328,12 @@ describe('verifyHandshake refuses', () => {
       { alg: 'ES256', typ: 'devicebind-handshake+jwt', jwk: key.publicJwk },
       ['nonce'],
     );
-    await rejects(verifyHandshake(token, { nonce: NONCE }), 'INVALID_HANDSHAKE');
+    await rejects(verifyHandshake(token, { expectedNonce: NONCE }), 'INVALID_HANDSHAKE');
   });
 
   it('an oversized token, quickly', async () => {
     await rejects(
-      verifyHandshake(`${'A'.repeat(10_000_000)}.A.A`, { nonce: NONCE }),
+      verifyHandshake(`${'A'.repeat(10_000_000)}.A.A`, { expectedNonce: NONCE }),
       'INVALID_HANDSHAKE',
     );
   });
@@ -334,11 +341,18 @@ describe('verifyHandshake refuses', () => {
 
 describe('verifyHandshake arguments', () => {
   it.each([
-    ['a non-string token', 42, { nonce: NONCE }],
+    ['a non-string token', 42, { expectedNonce: NONCE }],
     ['missing options', 'a.b.c', undefined],
-    ['a missing nonce option', 'a.b.c', {}],
-    ['an empty nonce option', 'a.b.c', { nonce: '' }],
-    ['a bad maxAgeSeconds', 'a.b.c', { nonce: NONCE, maxAgeSeconds: Number.NaN }],
+    ['a missing expectedNonce option', 'a.b.c', {}],
+    ['an empty expectedNonce option', 'a.b.c', { expectedNonce: '' }],
+    ['the old "nonce" option (renamed expectedNonce)', 'a.b.c', { nonce: NONCE }],
+    [
+      'the old "nonce" option beside expectedNonce',
+      'a.b.c',
+      { expectedNonce: NONCE, nonce: NONCE },
+    ],
+    ['a bad maxAgeSeconds', 'a.b.c', { expectedNonce: NONCE, maxAgeSeconds: Number.NaN }],
+    ['a replay cache without checkAndStore', 'a.b.c', { expectedNonce: NONCE, replayCache: {} }],
   ])('are refused with INVALID_ARGUMENT: %s', async (_, token, options) => {
     await rejects(verifyHandshake(token as never, options as never), 'INVALID_ARGUMENT');
   });
@@ -353,18 +367,18 @@ describe('verifyHandshake and single-use nonces', () => {
     };
     await rejects(
       verifyHandshake(await makeHandshake(key, encryptionKey, { iat: nowSeconds() - 3600 }), {
-        nonce: check,
+        expectedNonce: check,
       }),
       'INVALID_HANDSHAKE',
     );
     await rejects(
       verifyHandshake(await makeHandshake(key, encryptionKey, { claims: { device_id: 'x' } }), {
-        nonce: check,
+        expectedNonce: check,
       }),
       'INVALID_HANDSHAKE',
     );
     expect(seen).toEqual([]);
-    await verifyHandshake(await makeHandshake(key, encryptionKey), { nonce: check });
+    await verifyHandshake(await makeHandshake(key, encryptionKey), { expectedNonce: check });
     expect(seen).toEqual([NONCE]);
   });
 });

@@ -10,7 +10,7 @@ import { b64json, makeProof, newKey, nowSeconds, signJws } from './helpers/proof
 
 const URL = 'https://api.example.com/v1/items';
 const key = await newKey();
-const options = { signingKey: key.publicJwk };
+const options = { signingKey: key.publicJwk, replayCache: new MemoryReplayCache() };
 
 async function outcome(promise: Promise<unknown>): Promise<'ok' | DeviceBindingError> {
   try {
@@ -142,6 +142,13 @@ describe('verifyRequest under arbitrary input', () => {
         headers: fc.constant({ dpop: proof }),
         body: fc.oneof(fc.anything(), fc.string()),
       }),
+      fc.record({ method: fc.string(), body: fc.option(fc.string()) }).map(({ method, body }) => {
+        try {
+          return new Request(URL, { method, headers: { dpop: proof }, body });
+        } catch {
+          return new Request(URL, { headers: { dpop: proof } });
+        }
+      }),
     );
     const opts = fc.oneof(
       fc.anything(),
@@ -149,8 +156,12 @@ describe('verifyRequest under arbitrary input', () => {
         {
           signingKey: fc.oneof(fc.anything(), fc.constant(key.publicJwk)),
           accessToken: fc.anything(),
+          jkt: fc.anything(),
           replayCache: fc.oneof(fc.anything(), fc.constant(new MemoryReplayCache())),
+          expectedNonce: fc.anything(),
           nonce: fc.anything(),
+          expectedOrigin: fc.oneof(fc.anything(), fc.string()),
+          bodyBinding: fc.anything(),
           maxAgeSeconds: fc.anything(),
           clockToleranceSeconds: fc.anything(),
           now: fc.anything(),

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../../src/core/base64url.js';
-import { DeviceBindingError, type DeviceBindingErrorCode } from '../../src/core/errors.js';
 import { createNonceIssuer } from '../../src/server/nonce-issuer.js';
 import { MemoryReplayCache } from '../../src/server/replay-cache.js';
-import { type VerifyRequestOptions, verifyRequest } from '../../src/server/verify-request.js';
-import { newRsaEncryptionKey } from './helpers/handshakes.js';
+import {
+  type VerifyRequestCommonOptions,
+  type VerifyRequestOptions,
+  verifyRequest,
+} from '../../src/server/verify-request.js';
 import {
   b64json,
   digestOf,
@@ -16,29 +18,18 @@ import {
   signJws,
   type TestKey,
 } from './helpers/proofs.js';
+import { newRsaEncryptionKey } from './helpers/handshakes.js';
+import { rejects } from './helpers/rejects.js';
 
 const URL = 'https://api.example.com/v1/items';
 const key = await newKey();
 const otherKey = await newKey();
 
-async function rejects(
-  promise: Promise<unknown>,
-  code: DeviceBindingErrorCode,
-): Promise<DeviceBindingError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeviceBindingError);
-  expect((err as DeviceBindingError).code).toBe(code);
-  return err as DeviceBindingError;
-}
-
 function options(
-  extra: Partial<VerifyRequestOptions> = {},
+  extra: Partial<VerifyRequestCommonOptions> = {},
   bound: TestKey = key,
 ): VerifyRequestOptions {
-  return { signingKey: bound.publicJwk, ...extra };
+  return { signingKey: bound.publicJwk, replayCache: new MemoryReplayCache(), ...extra };
 }
 
 describe('verifyRequest accepts', () => {
@@ -99,6 +90,16 @@ describe('verifyRequest accepts', () => {
     await expect(verifyRequest(await requestWith(proof), options({}, edKey))).resolves.toBeTruthy();
   });
 
+  it.each([
+    ['"Ed25519" in the header', { alg: 'Ed25519', jwk: undefined }],
+    ['"Ed25519" in the jwk under "EdDSA"', { alg: 'EdDSA', jwk: 'Ed25519' }],
+  ])('an Ed25519 key named %s', async (_, names) => {
+    const edKey = await newKey('EdDSA');
+    const jwk = names.jwk === undefined ? edKey.publicJwk : { ...edKey.publicJwk, alg: names.jwk };
+    const proof = await makeProof(edKey, { header: { alg: names.alg, jwk } });
+    await expect(verifyRequest(await requestWith(proof), options({}, edKey))).resolves.toBeTruthy();
+  });
+
   it('a proof with an access token hash matching the presented token', async () => {
     const proof = await makeProof(key, { accessToken: 'token-123' });
     await expect(
@@ -131,7 +132,7 @@ describe('verifyRequest accepts', () => {
     for (const expected of [nonce, (n: string) => n === nonce, issuer]) {
       const proof = await makeProof(key, { nonce });
       await expect(
-        verifyRequest(await requestWith(proof), options({ nonce: expected })),
+        verifyRequest(await requestWith(proof), options({ expectedNonce: expected })),
       ).resolves.toBeTruthy();
     }
   });
@@ -457,7 +458,7 @@ describe('verifyRequest refuses', () => {
   it('a missing nonce when one is required (NONCE_REQUIRED)', async () => {
     const proof = await makeProof(key);
     await rejects(
-      verifyRequest(await requestWith(proof), options({ nonce: 'n-1' })),
+      verifyRequest(await requestWith(proof), options({ expectedNonce: 'n-1' })),
       'NONCE_REQUIRED',
     );
   });
@@ -465,7 +466,7 @@ describe('verifyRequest refuses', () => {
   it('a wrong nonce (NONCE_REQUIRED)', async () => {
     const proof = await makeProof(key, { nonce: 'n-2' });
     await rejects(
-      verifyRequest(await requestWith(proof), options({ nonce: 'n-1' })),
+      verifyRequest(await requestWith(proof), options({ expectedNonce: 'n-1' })),
       'NONCE_REQUIRED',
     );
   });
@@ -473,7 +474,7 @@ describe('verifyRequest refuses', () => {
   it('a nonce the checking function refuses (NONCE_REQUIRED)', async () => {
     const proof = await makeProof(key, { nonce: 'n-2' });
     await rejects(
-      verifyRequest(await requestWith(proof), options({ nonce: async () => false })),
+      verifyRequest(await requestWith(proof), options({ expectedNonce: async () => false })),
       'NONCE_REQUIRED',
     );
   });
@@ -489,7 +490,7 @@ describe('verifyRequest refuses', () => {
     clock += 120_000;
     const proof = await makeProof(key, { nonce });
     await rejects(
-      verifyRequest(await requestWith(proof), options({ nonce: issuer })),
+      verifyRequest(await requestWith(proof), options({ expectedNonce: issuer })),
       'NONCE_REQUIRED',
     );
   });
@@ -500,7 +501,7 @@ describe('verifyRequest refuses', () => {
       verifyRequest(
         await requestWith(proof),
         options({
-          nonce: () => {
+          expectedNonce: () => {
             throw new Error('db down');
           },
         }),
@@ -649,7 +650,10 @@ describe('verifyRequest arguments', () => {
     const request = await requestWith(await makeProof(key));
     const { n, e } = (await newRsaEncryptionKey()) as { n: string; e: string };
     const rsa = { kty: 'RSA', n, e };
-    await rejects(verifyRequest(request, { signingKey: rsa as never }), 'UNSUPPORTED_ALGORITHM');
+    await rejects(
+      verifyRequest(request, { signingKey: rsa as never, replayCache: false }),
+      'UNSUPPORTED_ALGORITHM',
+    );
   });
 
   it('a signingKey that is not on the curve is refused with INVALID_ARGUMENT', async () => {
@@ -661,7 +665,7 @@ describe('verifyRequest arguments', () => {
     };
     const proof = await makeProof(key, { header: { jwk: bogus } });
     await rejects(
-      verifyRequest(await requestWith(proof), { signingKey: bogus }),
+      verifyRequest(await requestWith(proof), { signingKey: bogus, replayCache: false }),
       'INVALID_ARGUMENT',
     );
   });

@@ -23,8 +23,8 @@ export interface RequestForServer {
 export interface VerifyRequestOptionsForServer {
   signingKey: unknown;
   accessToken?: string;
-  nonce?: string;
-  /** Shares one replay cache across calls that pass the same name. */
+  expectedNonce?: string;
+  /** Shares one replay cache across calls that pass the same name (else each call gets its own). */
   replayCacheName?: string;
 }
 
@@ -59,7 +59,7 @@ const verifyHandshakeOnServer: BrowserCommand<[token: string, nonce: string]> = 
   nonce,
 ) => {
   const server = await loadServer(context);
-  return outcome(() => server.verifyHandshake(token, { nonce }));
+  return outcome(() => server.verifyHandshake(token, { expectedNonce: nonce }));
 };
 
 const verifyRequestOnServer: BrowserCommand<
@@ -75,7 +75,7 @@ const verifyRequestOnServer: BrowserCommand<
   const verifyOptions = {
     ...rest,
     signingKey: signingKey as PublicJwk,
-    ...(replayCache ? { replayCache } : {}),
+    replayCache: replayCache ?? new server.MemoryReplayCache(),
   };
   return outcome(() => server.verifyRequest(request, verifyOptions));
 };

@@ -1,7 +1,8 @@
 // What a verifier accepts as the nonce: a fixed value, a checking function, or a nonce
 // issuer, and the one place that evaluates it.
 
-import { DeviceBindingError, fail } from '../../core/errors.js';
+import { mustBe } from '../../core/assert.js';
+import { DeviceBindingError, refuse } from '../../core/errors.js';
 import { constantTimeEqual } from './constant-time.js';
 
 /**
@@ -31,21 +32,21 @@ export interface NonceVerifier {
 export type NonceCheckFunction = (nonce: string) => boolean | Promise<boolean>;
 
 /**
- * The nonce a verifier expects: the exact string it issued (compared in constant time), a
- * function that decides (e.g. looks the nonce up and deletes it, for single use), or a
- * {@link NonceVerifier} such as the issuer from `createNonceIssuer`.
+ * The nonce a verifier expects (its `expectedNonce` option): the exact string it issued
+ * (compared in constant time), a function that decides (e.g. looks the nonce up and deletes
+ * it, for single use), or a {@link NonceVerifier} such as the issuer from `createNonceIssuer`.
  *
  * @example
  * ```ts
- * await verifyHandshake(token, { nonce: session.challenge });            // exact value
- * await verifyHandshake(token, { nonce: (n) => challenges.delete(n) });  // single use
- * await verifyRequest(request, { signingKey, nonce: createNonceIssuer({ secret }) });
+ * await verifyHandshake(token, { expectedNonce: session.challenge });            // exact value
+ * await verifyHandshake(token, { expectedNonce: (n) => challenges.delete(n) });  // single use
+ * await verifyRequest(request, { signingKey, replayCache, expectedNonce: createNonceIssuer({ secret }) });
  * ```
  */
 export type ExpectedNonce = string | NonceCheckFunction | NonceVerifier;
 
 /** @internal Checks the shape of an {@link ExpectedNonce} option. @throws `INVALID_ARGUMENT` */
-export function checkExpectedNonce(value: unknown, what: string): asserts value is ExpectedNonce {
+export function checkExpectedNonce(value: unknown, name: string): asserts value is ExpectedNonce {
   if (typeof value === 'string' && value.length > 0) return;
   if (typeof value === 'function') return;
   if (
@@ -55,16 +56,21 @@ export function checkExpectedNonce(value: unknown, what: string): asserts value 
   ) {
     return;
   }
-  fail(
-    'INVALID_ARGUMENT',
-    `${what} must be a non-empty string, a function (nonce) => boolean, or a nonce issuer`,
-  );
+  mustBe(name, 'a non-empty string, a function (nonce) => boolean, or a nonce issuer');
+}
+
+/**
+ * @internal Whether `value` is a nonce issuer (it issues as well as verifies): its nonces
+ * stay valid for a whole window, so on their own they never make anything single-use.
+ */
+export function isNonceIssuer(value: ExpectedNonce): boolean {
+  return typeof value === 'object' && typeof (value as { issue?: unknown }).issue === 'function';
 }
 
 /**
  * @internal Whether `received` is acceptable. A check that throws (say, its database is
  * down) fails closed: a DeviceBindingError passes through, anything else becomes one with
- * `code`, the original kept as `cause`.
+ * `code` and `detail.reason` `unavailable`, the original kept as `cause`.
  */
 export async function isNonceAccepted(
   expected: ExpectedNonce,
@@ -78,9 +84,10 @@ export async function isNonceAccepted(
     return verdict === true;
   } catch (err) {
     if (err instanceof DeviceBindingError) throw err;
-    return fail(
+    return refuse(
       code,
       'the nonce check failed with an error, so the nonce could not be accepted',
+      { claim: 'nonce', reason: 'unavailable' },
       err,
     );
   }

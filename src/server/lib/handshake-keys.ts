@@ -15,7 +15,7 @@ import { subtleCrypto } from './verification-keys.js';
  *
  * @example
  * ```ts
- * const { attestation } = await verifyHandshake(token, { nonce });
+ * const { attestation } = await verifyHandshake(token, { expectedNonce: challenge });
  * if (attestation?.signing?.format === 'android-key') await verifyAndroidKeyChain(attestation.signing.x5c);
  * ```
  */

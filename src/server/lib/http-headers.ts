@@ -1,7 +1,7 @@
 // Reads one request header from a `Headers` or a plain object, case-insensitively, and
 // tells a single value apart from a repeated header.
 
-import { fail } from '../../core/errors.js';
+import { mustBe } from '../../core/assert.js';
 
 /**
  * Request headers: a Fetch `Headers`, or a plain object such as Node's `req.headers`
@@ -46,15 +46,13 @@ function isHeadersLike(value: object): value is HeadersLike {
 }
 
 /** @internal Checks `headers` is a Headers or a plain object. @throws `INVALID_ARGUMENT` */
-export function checkHeaders(headers: unknown, what: string): asserts headers is RequestHeaders {
-  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
-    fail('INVALID_ARGUMENT', `${what} must be a Headers or a plain object of header values`);
+export function checkHeaders(headers: unknown, name: string): asserts headers is RequestHeaders {
+  if (typeof headers === 'object' && headers !== null && !Array.isArray(headers)) {
+    if (isHeadersLike(headers)) return;
+    const proto = Object.getPrototypeOf(headers);
+    if (proto === Object.prototype || proto === null) return;
   }
-  if (isHeadersLike(headers)) return;
-  const proto = Object.getPrototypeOf(headers);
-  if (proto !== Object.prototype && proto !== null) {
-    fail('INVALID_ARGUMENT', `${what} must be a Headers or a plain object of header values`);
-  }
+  mustBe(name, 'a Headers or a plain object of header values');
 }
 
 /**
@@ -66,7 +64,7 @@ export function checkHeaders(headers: unknown, what: string): asserts headers is
 export function readHeader(
   headers: RequestHeaders,
   lowerName: string,
-  what: string,
+  name: string,
   commaFree: boolean,
 ): HeaderValue {
   if (isHeadersLike(headers)) {
@@ -74,10 +72,10 @@ export function readHeader(
     try {
       value = headers.get(lowerName);
     } catch (err) {
-      return fail('INVALID_ARGUMENT', `${what} could not be read`, err);
+      return mustBe(name, 'readable (its get() threw)', err);
     }
     if (value === null || value === undefined) return ABSENT;
-    if (typeof value !== 'string') fail('INVALID_ARGUMENT', `${what} values must be strings`);
+    if (typeof value !== 'string') mustBe(`${name}.${lowerName}`, 'a string');
     return commaFree && value.includes(',') ? REPEATED : { kind: 'single', value };
   }
   let found: HeaderValue = ABSENT;
@@ -98,7 +96,7 @@ export function readHeader(
       if (raw.length === 0) continue;
       value = raw[0];
     }
-    if (typeof value !== 'string') fail('INVALID_ARGUMENT', `${what} values must be strings`);
+    if (typeof value !== 'string') mustBe(`${name}.${lowerName}`, 'a string');
     if (commaFree && value.includes(',')) return REPEATED;
     found = { kind: 'single', value };
   }

@@ -15,10 +15,13 @@ function normalizePercentEncoding(match: string): string {
 
 /**
  * @internal `scheme://host[:port]/path` of an absolute http(s) URI, normalised, or
- * `undefined` when `value` is not one. With `allowUserinfo` false, a URI carrying userinfo
- * is refused (RFC 9110 §4.2.4: senders must not generate it).
+ * `undefined` when `value` is not one. Without `allowUserinfo`, a URI carrying userinfo is
+ * refused (RFC 9110 §4.2.4: senders must not generate it).
  */
-export function normalizeHtu(value: string | URL, allowUserinfo: boolean): string | undefined {
+export function normalizeHtu(
+  value: string | URL,
+  { allowUserinfo = false }: { allowUserinfo?: boolean } = {},
+): string | undefined {
   let url: URL;
   try {
     url = value instanceof URL ? value : new URL(value);

@@ -1,11 +1,11 @@
-// Imported verification keys, cached by RFC 7638 thumbprint, so a device's public key is
+// Imported verification keys, cached by RFC 7638 canonical JSON, so a device's public key is
 // imported and hashed once, not on every request.
 
 import type { SigningAlgorithmEntry } from '../../core/algorithms.js';
-import { resolveCryptoBackend } from '../../core/crypto-backend.js';
 import { fail } from '../../core/errors.js';
-import { jwkThumbprint, minimalPublicJwk, type PublicJwk } from '../../core/jwk.js';
+import { minimalPublicJwk, type PublicJwk } from '../../core/jwk.js';
 import { LruMap } from './lru-map.js';
+import { thumbprintOf } from './small-digest.js';
 
 /** @internal A public key ready for `crypto.subtle.verify`, with its thumbprint. */
 export interface VerificationKey {
@@ -35,14 +35,16 @@ export function subtleCrypto(): SubtleCrypto {
 
 async function importVerificationKey(
   jwk: PublicJwk,
+  canonicalKey: string,
   algorithm: SigningAlgorithmEntry,
 ): Promise<VerificationKey> {
   const subtle = subtleCrypto();
   if (jwk.kty === 'RSA') fail('UNSUPPORTED_ALGORITHM', 'RSA keys are not used for signing');
-  // importKey rejects points that are not on the curve.
-  const [key, thumbprint] = await Promise.all([
-    subtle.importKey('jwk', minimalPublicJwk(jwk), algorithm.importParams, false, ['verify']),
-    jwkThumbprint(jwk, resolveCryptoBackend(undefined)),
+  // importKey rejects points that are not on the curve. The thumbprint is hashed here and
+  // now: its input is short, so a WebCrypto round trip would cost more than the hash.
+  const thumbprint = thumbprintOf(canonicalKey);
+  const key = await subtle.importKey('jwk', minimalPublicJwk(jwk), algorithm.importParams, false, [
+    'verify',
   ]);
   return { key, thumbprint };
 }
@@ -58,7 +60,7 @@ export function verificationKey(
 ): Promise<VerificationKey> {
   const cached = cache.get(canonicalKey);
   if (cached !== undefined) return cached;
-  const pending = importVerificationKey(jwk, algorithm);
+  const pending = importVerificationKey(jwk, canonicalKey, algorithm);
   cache.set(canonicalKey, pending);
   pending.catch(() => {
     if (cache.get(canonicalKey) === pending) cache.delete(canonicalKey);

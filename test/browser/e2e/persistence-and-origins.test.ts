@@ -4,7 +4,7 @@
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { verifyHandshake, verifyRequest } from '../../../src/server/index.js';
+import { MemoryReplayCache, verifyHandshake, verifyRequest } from '../../../src/server/index.js';
 import { callHarness, launchChromium, openHarness } from './harness/chromium-session.js';
 import { type HarnessServers, startHarnessServers } from './harness/harness-server.js';
 
@@ -67,7 +67,7 @@ describe('binding survives reloads', () => {
   it('signs after a reload with the key the server registered before it', async () => {
     const serverNonce = nonce();
     const handshake = await callHarness(page, 'handshake', NAMESPACE, serverNonce);
-    const registered = await verifyHandshake(handshake.token, { nonce: serverNonce });
+    const registered = await verifyHandshake(handshake.token, { expectedNonce: serverNonce });
     expect(registered.deviceId).toBe(handshake.deviceId);
 
     await page.reload();
@@ -82,7 +82,11 @@ describe('binding survives reloads', () => {
     });
     const verified = await verifyRequest(
       { method: 'POST', url, headers: { ...headers, Authorization: 'DPoP at-1' }, body },
-      { signingKey: registered.signingKey, accessToken: 'at-1' },
+      {
+        replayCache: new MemoryReplayCache(),
+        signingKey: registered.signingKey,
+        accessToken: 'at-1',
+      },
     );
     expect(verified.deviceId).toBe(handshake.deviceId);
   });
@@ -142,14 +146,17 @@ describe('origins do not share keys', () => {
   it('rejects a proof made on another origin for the device registered on the first', async () => {
     const serverNonce = nonce();
     const handshake = await callHarness(page, 'handshake', NAMESPACE, serverNonce);
-    const registered = await verifyHandshake(handshake.token, { nonce: serverNonce });
+    const registered = await verifyHandshake(handshake.token, { expectedNonce: serverNonce });
     const other = await context.newPage();
     await openHarness(other, `${originB()}/`);
     await callHarness(other, 'ensureKeys', NAMESPACE);
     const url = 'https://api.example.com/v1/orders';
     const headers = await callHarness(other, 'signRequest', NAMESPACE, { method: 'GET', url });
     await expect(
-      verifyRequest({ method: 'GET', url, headers }, { signingKey: registered.signingKey }),
+      verifyRequest(
+        { method: 'GET', url, headers },
+        { replayCache: new MemoryReplayCache(), signingKey: registered.signingKey },
+      ),
     ).rejects.toMatchObject({
       code: 'INVALID_PROOF',
     });

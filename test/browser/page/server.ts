@@ -51,7 +51,7 @@ declare module 'vitest/browser' {
 
 export type { RequestForServer, ServerOutcome, VerifyRequestOptionsForServer };
 
-/** `verifyHandshake(token, { nonce })` run in Node. */
+/** `verifyHandshake(token, { expectedNonce: nonce })` run in Node. */
 export function verifyHandshakeOnServer(
   token: string,
   nonce: string,
