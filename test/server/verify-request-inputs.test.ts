@@ -28,7 +28,7 @@ async function signedRequest(
   }: { signedBody?: string | Uint8Array; method?: string } = {},
 ): Promise<Request> {
   const proof = await makeProof(key, { method, body: signedBody });
-  return new Request(URL, { method, headers: { DPoP: proof }, body });
+  return new Request(URL, { method, headers: { DPoP: proof }, body: body as BodyInit });
 }
 
 describe('verifyRequest with a Fetch API Request', () => {

@@ -45,9 +45,11 @@ const binding = new DeviceBinding({ keyStore: new MemoryKeyStore(), namespace: '
 const other = new DeviceBinding({ keyStore: new MemoryKeyStore(), namespace: 'smoke' });
 
 const { token } = await binding.createHandshake({ nonce: 'sign-in-nonce', subject: 'alice' });
-const device = await verifyHandshake(token, { nonce: 'sign-in-nonce' });
+const device = await verifyHandshake(token, { expectedNonce: 'sign-in-nonce' });
 outcome.handshakeDeviceId = device.deviceId === (await binding.getDeviceId());
-outcome.handshakeWrongNonce = await refusal(verifyHandshake(token, { nonce: 'another-nonce' }));
+outcome.handshakeWrongNonce = await refusal(
+  verifyHandshake(token, { expectedNonce: 'another-nonce' }),
+);
 
 const replayCache = new MemoryReplayCache();
 const options = { signingKey: device.signingKey, accessToken: 'token-1', replayCache };
