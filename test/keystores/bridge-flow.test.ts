@@ -252,7 +252,7 @@ describe('device binding on Android with keys that accept the device credential'
       userAuthentication: { type: 'biometric-or-device-credential', validitySeconds: 120 },
     });
     const handshake = await binding.createHandshake({ nonce: 'n-5' });
-    const verified = await verifyHandshake(handshake.token, { nonce: 'n-5' });
+    const verified = await verifyHandshake(handshake.token, { expectedNonce: 'n-5' });
     simulator.enrollBiometric();
     simulator.authenticate();
     const headers = await binding.signRequest({ method: 'GET', url: URL_ });
