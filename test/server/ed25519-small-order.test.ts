@@ -110,7 +110,7 @@ describe.each(SMALL_ORDER_POINTS)('$name as an Ed25519 key', ({ order, bytes }) 
       encryption_key: encryptionKey,
     }));
     const err = await rejection(
-      verifyHandshake(token, { nonce: 'challenge-1' }),
+      verifyHandshake(token, { expectedNonce: 'challenge-1' }),
       'INVALID_HANDSHAKE',
     );
     expect(err.message).toContain('small order');
@@ -131,7 +131,10 @@ describe.each(SMALL_ORDER_POINTS)('$name as an Ed25519 key', ({ order, bytes }) 
   it('is refused in the header of a DPoP proof signed with R = identity, S = 0', async () => {
     const proof = await forgedProof(jwk);
     const err = await rejection(
-      verifyRequest(await requestWith(proof), { signingKey: honest.publicJwk }),
+      verifyRequest(await requestWith(proof), {
+        replayCache: new MemoryReplayCache(),
+        signingKey: honest.publicJwk,
+      }),
       'INVALID_PROOF',
     );
     expect(err.message).toContain('small order');
@@ -162,7 +165,10 @@ describe('non-canonical Ed25519 encodings are refused', () => {
     const jwk = okp(encode(smallY));
     // The key passes; what is refused is the (deliberately malformed) proof.
     const err = await rejection(
-      verifyRequest(await requestWith('a.b.c'), { signingKey: jwk }),
+      verifyRequest(await requestWith('a.b.c'), {
+        replayCache: new MemoryReplayCache(),
+        signingKey: jwk,
+      }),
       'INVALID_PROOF',
     );
     expect(err.message).not.toContain('signingKey');
@@ -175,7 +181,10 @@ describe('non-canonical Ed25519 encodings are refused', () => {
     ['x = 0 with the sign bit set (the identity)', () => encode(1n, true)],
   ])('%s', async (_, bytes) => {
     const err = await rejection(
-      verifyRequest(await requestWith('a.b.c'), { signingKey: okp(bytes()) }),
+      verifyRequest(await requestWith('a.b.c'), {
+        replayCache: new MemoryReplayCache(),
+        signingKey: okp(bytes()),
+      }),
       'INVALID_ARGUMENT',
     );
     expect(err.message).toMatch(

@@ -6,6 +6,7 @@
 import { calculateJwkThumbprint } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { type PublicJwk, parsePublicJwk } from '../../src/core/jwk.js';
+import { MemoryReplayCache } from '../../src/server/replay-cache.js';
 import { sealEnvelope } from '../../src/server/seal-envelope.js';
 import { sealEnvelopeStream } from '../../src/server/seal-envelope-stream.js';
 import { verifyHandshake } from '../../src/server/verify-handshake.js';
@@ -61,7 +62,10 @@ describe('non-canonical P-256 spellings are refused', () => {
         header: { jwk },
         claims: { device_id: await calculateJwkThumbprint(jwk) },
       });
-      await rejection(verifyHandshake(token, { nonce: 'challenge-1' }), 'INVALID_HANDSHAKE');
+      await rejection(
+        verifyHandshake(token, { expectedNonce: 'challenge-1' }),
+        'INVALID_HANDSHAKE',
+      );
     },
   );
 
@@ -71,7 +75,10 @@ describe('non-canonical P-256 spellings are refused', () => {
       ids.add(await calculateJwkThumbprint(jwk));
       const proof = await makeProof(ecKey, { header: { jwk } });
       const err = await rejection(
-        verifyRequest(await requestWith(proof), { signingKey: ecKey.publicJwk }),
+        verifyRequest(await requestWith(proof), {
+          replayCache: new MemoryReplayCache(),
+          signingKey: ecKey.publicJwk,
+        }),
         'INVALID_PROOF',
       );
       expect(err.message).toMatch(/"jwk"\.[xy] is missing or malformed/);
@@ -83,7 +90,10 @@ describe('non-canonical P-256 spellings are refused', () => {
     for (const jwk of EC_SPELLINGS) {
       const proof = await makeProof(ecKey, { header: { jwk } });
       await rejection(
-        verifyRequest(await requestWith(proof), { signingKey: jwk }),
+        verifyRequest(await requestWith(proof), {
+          replayCache: new MemoryReplayCache(),
+          signingKey: jwk,
+        }),
         'INVALID_ARGUMENT',
       );
     }
@@ -97,7 +107,7 @@ describe('non-canonical P-256 spellings are refused', () => {
     ] as PublicJwk[]) {
       const token = await makeHandshake(ecKey, spelled);
       const err = await rejection(
-        verifyHandshake(token, { nonce: 'challenge-1' }),
+        verifyHandshake(token, { expectedNonce: 'challenge-1' }),
         'INVALID_HANDSHAKE',
       );
       expect(err.message).toContain('"encryption_key"');
@@ -125,10 +135,16 @@ describe('non-canonical Ed25519 and RSA spellings are refused', () => {
         header: { jwk },
         claims: { device_id: await calculateJwkThumbprint(jwk) },
       });
-      await rejection(verifyHandshake(token, { nonce: 'challenge-1' }), 'INVALID_HANDSHAKE');
+      await rejection(
+        verifyHandshake(token, { expectedNonce: 'challenge-1' }),
+        'INVALID_HANDSHAKE',
+      );
       const proof = await makeProof(edKey, { header: { jwk } });
       await rejection(
-        verifyRequest(await requestWith(proof), { signingKey: jwk }),
+        verifyRequest(await requestWith(proof), {
+          replayCache: new MemoryReplayCache(),
+          signingKey: jwk,
+        }),
         'INVALID_ARGUMENT',
       );
     },
@@ -142,7 +158,7 @@ describe('non-canonical Ed25519 and RSA spellings are refused', () => {
   ])('an RSA %s, in a handshake and by sealEnvelope', async (_, member) => {
     const spelled = { ...rsaKey, ...member } as PublicJwk;
     const err = await rejection(
-      verifyHandshake(await makeHandshake(ecKey, spelled), { nonce: 'challenge-1' }),
+      verifyHandshake(await makeHandshake(ecKey, spelled), { expectedNonce: 'challenge-1' }),
       'INVALID_HANDSHAKE',
     );
     expect(err.message).toContain(`"encryption_key".${Object.keys(member)[0]}`);
@@ -164,7 +180,10 @@ describe('the same key spelled twice is one key', () => {
         use: 'enc',
         alg: 'ECDH-ES+A256KW',
       });
-      await rejection(verifyHandshake(token, { nonce: 'challenge-1' }), 'INVALID_HANDSHAKE');
+      await rejection(
+        verifyHandshake(token, { expectedNonce: 'challenge-1' }),
+        'INVALID_HANDSHAKE',
+      );
     }
   });
 
@@ -176,7 +195,7 @@ describe('the same key spelled twice is one key', () => {
       kid: 'looks-different',
     } as PublicJwk);
     const err = await rejection(
-      verifyHandshake(token, { nonce: 'challenge-1' }),
+      verifyHandshake(token, { expectedNonce: 'challenge-1' }),
       'INVALID_HANDSHAKE',
     );
     expect(err.message).toContain('is the signing key');

@@ -90,7 +90,7 @@ describe('an RSA key with sound integers is accepted everywhere', () => {
     const { n, e } = bits === 2048 ? good : bits === 4096 ? wide : rsaIntegers(bits);
     const key = rsaJwk(n, e);
     const device = await verifyHandshake(await makeHandshake(signingKey, key), {
-      nonce: 'challenge-1',
+      expectedNonce: 'challenge-1',
     });
     expect(device.encryptionKey).toEqual(key);
     expect((await sealEnvelope(new Uint8Array(1), key)).split('.')).toHaveLength(5);
@@ -135,7 +135,7 @@ describe('unsound RSA keys are refused by rsaKeyProblem', () => {
 describe.each(ATTACKS)('$name is refused', ({ n, e, member }) => {
   it('in a handshake, with INVALID_HANDSHAKE naming the member', async () => {
     const token = await makeHandshake(signingKey, rsaJwk(n, e));
-    const err = await rejection(verifyHandshake(token, { nonce: 'challenge-1' }));
+    const err = await rejection(verifyHandshake(token, { expectedNonce: 'challenge-1' }));
     expect(err.code).toBe('INVALID_HANDSHAKE');
     expect(err.message).toContain(`"encryption_key".${member}`);
   });

@@ -13,7 +13,7 @@ import { newKey } from './helpers/proofs.js';
 async function verifiedDevice(alg: 'ES256' | 'EdDSA', rsa = false) {
   const encryptionKey = rsa ? await newRsaEncryptionKey() : await newEncryptionKey();
   return verifyHandshake(await makeHandshake(await newKey(alg), encryptionKey), {
-    nonce: 'challenge-1',
+    expectedNonce: 'challenge-1',
   });
 }
 

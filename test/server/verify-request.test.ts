@@ -7,6 +7,7 @@ import {
   type VerifyRequestOptions,
   verifyRequest,
 } from '../../src/server/verify-request.js';
+import { newRsaEncryptionKey } from './helpers/handshakes.js';
 import {
   b64json,
   digestOf,
@@ -18,7 +19,6 @@ import {
   signJws,
   type TestKey,
 } from './helpers/proofs.js';
-import { newRsaEncryptionKey } from './helpers/handshakes.js';
 import { rejects } from './helpers/rejects.js';
 
 const URL = 'https://api.example.com/v1/items';
