@@ -79,7 +79,7 @@ function startServer(): Promise<Server> {
         const body = json as { handshake?: unknown };
         if (typeof body.handshake !== 'string') return send(400, { error: 'no handshake' });
         const device = await verifyHandshake(body.handshake, {
-          nonce: (n) => challenges.delete(n),
+          expectedNonce: (n) => challenges.delete(n),
         });
         const token = randomBytes(16).toString('base64url');
         tokens.set(token, device);
@@ -96,7 +96,7 @@ function startServer(): Promise<Server> {
             headers: req.headers,
             ...(raw.length > 0 && { body: raw }),
           },
-          { signingKey: device.signingKey, accessToken, replayCache, nonce: nonces },
+          { signingKey: device.signingKey, accessToken, replayCache, expectedNonce: nonces },
         );
       } catch (err) {
         if ((err as DeviceBindingError).code !== 'NONCE_REQUIRED') throw err;
