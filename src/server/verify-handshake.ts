@@ -78,7 +78,12 @@ export interface VerifiedHandshake {
   subject: string | undefined;
   /** The app's own claims: the payload without the names the handshake reserves. */
   claims: Record<string, unknown>;
-  /** Key attestation as the device's key store provided it, unverified: check it yourself. */
+  /** The nonce the handshake answered (checked): key attestation made with it is fresh. */
+  nonce: string;
+  /**
+   * Key attestation as the device's key store provided it, unverified: check it with
+   * `verifyDeviceAttestation` from `devicebind/server/attestation`.
+   */
   attestation?: HandshakeAttestation;
 }
 
@@ -307,6 +312,7 @@ export async function verifyHandshake(
     encryptionKey,
     subject: subject as string | undefined,
     claims,
+    nonce,
   };
   if (attestation !== undefined) result.attestation = attestation;
   return result;

@@ -10,13 +10,13 @@ import { subtleCrypto } from './verification-keys.js';
 
 /**
  * Key attestation as a handshake carries it, per key. Its shape is checked; the evidence
- * (certificate chains, attestation objects) is not: verify it against the platform's roots
- * and your app's identity before trusting `securityLevel` claims.
+ * (certificate chains, attestation objects) is not: verify it with `verifyDeviceAttestation`
+ * from `devicebind/server/attestation` before trusting `securityLevel` claims.
  *
  * @example
  * ```ts
- * const { attestation } = await verifyHandshake(token, { expectedNonce: challenge });
- * if (attestation?.signing?.format === 'android-key') await verifyAndroidKeyChain(attestation.signing.x5c);
+ * const device = await verifyHandshake(token, { expectedNonce: challenge });
+ * if (device.attestation !== undefined) await verifyDeviceAttestation(device, policy);
  * ```
  */
 export interface HandshakeAttestation {

@@ -1,0 +1,75 @@
+// Reads the real attestation samples published in ../shared/attestation (beside the
+// repository; `DEVICEBIND_ATTESTATION` names another folder): the evidence files and the
+// manifest of their decoded facts and expected verdicts. Never copied into the repository.
+
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The samples folder. */
+export const samplesDir = resolve(
+  repoRoot,
+  process.env.DEVICEBIND_ATTESTATION || '../shared/attestation',
+);
+
+/** The text of a file of the samples folder. */
+export function sampleText(relativePath: string): string {
+  return readFileSync(join(samplesDir, relativePath), 'utf8');
+}
+
+/** A JSON file of the samples folder. */
+export function sampleJson<T>(relativePath: string): T {
+  return JSON.parse(sampleText(relativePath)) as T;
+}
+
+/** The DER certificates of a PEM file, leaf first. */
+export function pemChain(relativePath: string): Uint8Array[] {
+  return [
+    ...sampleText(relativePath).matchAll(
+      /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g,
+    ),
+  ].map((match) => new Uint8Array(Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64')));
+}
+
+/** An Android sample in manifest.json. */
+export interface AndroidSample {
+  readonly id: string;
+  readonly file: string;
+  readonly inputs: {
+    readonly challengeHex: string;
+    readonly packageName: readonly string[];
+    readonly signingCertSha256Hex: readonly string[];
+    readonly fixedNow: string;
+  };
+  readonly expected: {
+    readonly verdict: string;
+    readonly keyDescription: {
+      readonly attestationVersion: number;
+      readonly keymasterVersion: number;
+      readonly attestationSecurityLevel: string;
+      readonly keymasterSecurityLevel: string;
+      readonly osPatchLevel?: number;
+      readonly creationDateTime?: number;
+      readonly rootOfTrust?: { readonly deviceLocked: boolean; readonly verifiedBootState: string };
+    };
+    readonly leafPublicKeySpkiB64: string;
+  };
+}
+
+/** An App Attest sample in manifest.json. */
+export interface AppleSample {
+  readonly id: string;
+  readonly file: string;
+  readonly inputs: Record<string, string>;
+  readonly expected: Record<string, unknown> & { readonly verdict: string };
+}
+
+/** The manifest. */
+export interface Manifest {
+  readonly android: readonly AndroidSample[];
+  readonly apple: readonly AppleSample[];
+}
+
+export const manifest = (): Manifest => sampleJson<Manifest>('manifest.json');
