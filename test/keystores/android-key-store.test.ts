@@ -428,7 +428,8 @@ describe('AndroidKeyStore key attestation', () => {
       ...SIGN,
       attestationChallenge: Uint8Array.of(1, 2, 3),
     });
-    expect((await store.getKey('app.signing'))?.attestation?.x5c?.length).toBe(2);
+    // A remotely provisioned chain: leaf, attestation key, Droid CA3, Droid CA2, root.
+    expect((await store.getKey('app.signing'))?.attestation?.x5c?.length).toBe(5);
   });
 
   it('a software Keystore attests nothing', async () => {

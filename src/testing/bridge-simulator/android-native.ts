@@ -4,7 +4,7 @@
 
 import { encodeBase64url } from '../../core/base64url.js';
 import type { BridgeMethod } from '../../keystores/bridge/native-bridge.js';
-import { SimulatedAttestationAuthority } from './android-attestation.js';
+import { attestSimulatedKey } from './android-attestation.js';
 import { NativeFailure } from './native-failure.js';
 import { generateRsaKey, rsaOaepDecrypt, rsaSpki } from './rsa.js';
 import {
@@ -45,7 +45,6 @@ const PROMPT_ERRORS: PromptErrors = {
 export function androidNative(device: SimulatedDevice): NativeHandlers {
   const { settings } = device;
   const api = settings.apiLevel;
-  const authority = new SimulatedAttestationAuthority(settings.now());
   // KeyInfo.getSecurityLevel() may say UNKNOWN: nothing vouches for such a key, so the
   // reference module counts it as software (only UNKNOWN_SECURE names secure hardware).
   const hardwareBacked = (): boolean =>
@@ -183,7 +182,10 @@ export function androidNative(device: SimulatedDevice): NativeHandlers {
           settings.biometrics && { canaryEnrollment: device.enrollment }),
       };
       if (challenge !== undefined && key.securityLevel !== 'software') {
-        key.attestation = { x5c: authority.chain(key, challenge, api, settings.now()) };
+        const { authority, facts } = settings.attestation;
+        key.attestation = {
+          x5c: attestSimulatedKey(authority.android, key, challenge, api, facts),
+        };
       }
       device.keys.set(alias, key);
       return { created: true, key: device.record(key) };

@@ -77,3 +77,20 @@ export function derOid(dotted: string): Uint8Array {
   }
   return derElement(0x06, Uint8Array.from(bytes));
 }
+
+/** @internal BOOLEAN. */
+export const derBoolean = (value: boolean): Uint8Array =>
+  Uint8Array.of(0x01, 0x01, value ? 0xff : 0);
+
+/** @internal PrintableString (the caller keeps to its alphabet). */
+export const derPrintableString = (text: string): Uint8Array => derElement(0x13, utf8Encode(text));
+
+/** @internal Context-specific constructed tag [n] of any number (EXPLICIT), high-tag form above 30. */
+export function derTagged(n: number, ...contents: Uint8Array[]): Uint8Array {
+  if (n <= 30) return derExplicit(n, ...contents);
+  const digits: number[] = [n & 0x7f];
+  for (let rest = n >> 7; rest > 0; rest >>= 7) digits.unshift((rest & 0x7f) | 0x80);
+  const inner = derElement(0, ...contents);
+  // derElement wrote a one-byte tag; swap it for the multi-byte one.
+  return concatBytes(Uint8Array.of(0xbf, ...digits), inner.subarray(1));
+}

@@ -6,6 +6,8 @@ import { encodeBase64url } from '../../core/base64url.js';
 import { concatBytes } from '../../core/bytes.js';
 import { P256_SPKI_PREFIX } from '../../keystores/bridge/public-keys.js';
 import type { AuthenticationPrompt } from '../../keystores/contract.js';
+import type { AndroidAttestationFacts } from './android-attestation.js';
+import type { AttestationAuthority } from './attestation-authority.js';
 import { NativeFailure } from './native-failure.js';
 import type { RsaPrivateKey } from './rsa.js';
 import type { WireUserAuthentication } from './wire-params.js';
@@ -51,6 +53,11 @@ export interface DeviceSettings {
   readonly reportedSecurityLevel: 'trusted-environment' | 'unknown-secure' | 'unknown';
   readonly protocolVersion: number;
   readonly now: () => number;
+  /** Android: who certifies new keys, and what their attestations say. */
+  readonly attestation: {
+    readonly authority: AttestationAuthority;
+    readonly facts: AndroidAttestationFacts | undefined;
+  };
 }
 
 /** @internal One key in the simulated key store. */

@@ -13,7 +13,9 @@ import {
   type BridgeMethod,
   type NativeBridge,
 } from '../../keystores/bridge/native-bridge.js';
+import type { AndroidAttestationFacts } from './android-attestation.js';
 import { androidNative, type NativeHandlers } from './android-native.js';
+import { type AttestationAuthority, createAttestationAuthority } from './attestation-authority.js';
 import { boundToCurrentBiometrics, iosNative } from './ios-native.js';
 import { NativeFailure } from './native-failure.js';
 import {
@@ -51,6 +53,12 @@ export interface BridgeSimulatorOptions {
   latencyMs?: number;
   /** The clock for key creation times and authentication windows (default `Date.now`). */
   now?: () => number;
+  /**
+   * Android: the attestation service that certifies keys made with a challenge (default: a new
+   * {@link createAttestationAuthority}; pass your own to trust its roots on the server), and
+   * what the attestations say about the device (e.g. `{ deviceLocked: false }`).
+   */
+  attestation?: { authority?: AttestationAuthority; facts?: AndroidAttestationFacts };
 }
 
 /** A call the simulated native side received. */
@@ -215,6 +223,10 @@ export function createBridgeSimulator(options: BridgeSimulatorOptions): BridgeSi
     biometrics: flag(options.biometrics, 'options.biometrics', true),
     protocolVersion,
     now,
+    attestation: {
+      authority: options.attestation?.authority ?? createAttestationAuthority({ now }),
+      facts: options.attestation?.facts,
+    },
   });
   const handlers: NativeHandlers =
     platform === 'android' ? androidNative(device) : iosNative(device);
