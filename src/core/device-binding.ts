@@ -24,6 +24,7 @@ import { asDeviceBindingError, DeviceBindingError, fail } from './errors.js';
 import { buildHandshakePayload, type CreateHandshakeOptions, type Handshake } from './handshake.js';
 import { jwkThumbprint, minimalPublicJwk, type PublicJwk, parsePublicJwk } from './jwk.js';
 import { encodeProtectedHeader, signCompactJws } from './jws.js';
+import { utf8Encode } from './utf8.js';
 
 /** Options for the {@link DeviceBinding} constructor. */
 export interface DeviceBindingOptions {
@@ -171,7 +172,9 @@ export class DeviceBinding {
 
   /**
    * Creates the device keys if needed and signs a handshake that registers them with the
-   * server: it proves possession of the signing key and certifies the encryption key.
+   * server: it proves possession of the signing key and certifies the encryption key. Keys it
+   * creates are attested (where the store can) over SHA-256 of the nonce, so the server can
+   * tell their attestation was made for this sign-in.
    *
    * @throws `INVALID_ARGUMENT`, `KEY_UNAVAILABLE`, `KEY_INVALIDATED`, `USER_CANCELLED`, `KEYSTORE_ERROR`
    * @example
@@ -182,7 +185,13 @@ export class DeviceBinding {
    * ```
    */
   async createHandshake(options: CreateHandshakeOptions): Promise<Handshake> {
-    const keys = await this.#load({});
+    // Keys made here are attested over SHA-256(nonce): the evidence is for this sign-in.
+    const nonce = options?.nonce;
+    const keys = await this.#load(
+      typeof nonce === 'string'
+        ? { attestationChallenge: await this.#crypto.sha256(utf8Encode(nonce)) }
+        : {},
+    );
     const { deviceId, signingKey, encryptionKey } = keys;
     const signing = signingKey.attestation;
     const encryption = encryptionKey.attestation;
