@@ -8,6 +8,7 @@ export const entries = {
   index: 'src/index.ts',
   envelopes: 'src/envelopes.ts',
   'server/index': 'src/server/index.ts',
+  'server/attestation/index': 'src/server/attestation/index.ts',
   'keystores/memory': 'src/keystores/memory/index.ts',
   'keystores/webcrypto': 'src/keystores/webcrypto/index.ts',
   'keystores/android': 'src/keystores/android/index.ts',

@@ -48,6 +48,19 @@ export const PUBLIC_ENTRIES: readonly PublicEntry[] = [
     },
   },
   {
+    subpath: './server/attestation',
+    specifier: 'devicebind/server/attestation',
+    distName: 'server/attestation/index',
+    names: {
+      verifyAndroidKeyAttestation: 'function',
+      verifyAppAttestation: 'function',
+      verifyAppAttestAssertion: 'function',
+      verifyDeviceAttestation: 'function',
+      createRevocationList: 'function',
+      GOOGLE_ATTESTATION_ROOTS: 'object',
+    },
+  },
+  {
     subpath: './keystores/memory',
     specifier: 'devicebind/keystores/memory',
     distName: 'keystores/memory',
@@ -75,7 +88,11 @@ export const PUBLIC_ENTRIES: readonly PublicEntry[] = [
     subpath: './testing',
     specifier: 'devicebind/testing',
     distName: 'testing/index',
-    names: { runKeyStoreConformance: 'function', createBridgeSimulator: 'function' },
+    names: {
+      runKeyStoreConformance: 'function',
+      createBridgeSimulator: 'function',
+      createAttestationAuthority: 'function',
+    },
   },
   {
     subpath: './crypto/pure-js',

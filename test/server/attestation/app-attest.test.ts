@@ -1,7 +1,7 @@
 // verifyAppAttestation and verifyAppAttestAssertion against simulated App Attest: what they
 // establish, and every refusal, each produced by a simulator fault or a mutated object.
 
-import { decode, encode } from 'cborg';
+import { type CBORType, decodeCBOR as decode, encodeCBOR as encode } from '@levischuck/tiny-cbor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EcPublicJwk } from '../../../src/core/jwk.js';
 import { appAttestClientDataHash } from '../../../src/keystores/ios/app-attest.js';
@@ -56,8 +56,11 @@ const verify = (
 ) => verifyAppAttestation(key, policy(overrides));
 
 /** The attestation object decoded, changed by `edit`, and encoded again. */
-function mutated(object: Uint8Array, edit: (map: Map<string, unknown>) => void): Uint8Array {
-  const map = decode(object, { useMaps: true }) as Map<string, unknown>;
+function mutated(
+  object: Uint8Array,
+  edit: (map: Map<string | number, CBORType>) => void,
+): Uint8Array {
+  const map = decode(object) as Map<string | number, CBORType>;
   edit(map);
   return encode(map);
 }
@@ -224,7 +227,7 @@ describe('verifyAppAttestation refuses, with detail.reason', () => {
   it('malformed: an attStmt without x5c', async () => {
     const key = attest();
     const object = mutated(key.attestationObject, (map) => {
-      (map.get('attStmt') as Map<string, unknown>).delete('x5c');
+      (map.get('attStmt') as Map<string | number, CBORType>).delete('x5c');
     });
     expect(await reasonOf(verify({ keyId: key.keyId, attestationObject: object }))).toBe(
       'malformed',
@@ -333,10 +336,7 @@ describe('verifyAppAttestAssertion', () => {
 
   it('invalid_signature: refuses a signature that is not DER', async () => {
     const { key, publicKey } = await attested();
-    const map = decode(key.assert('{"action":"buy","item":42}'), { useMaps: true }) as Map<
-      string,
-      unknown
-    >;
+    const map = decode(key.assert('{"action":"buy","item":42}')) as Map<string | number, CBORType>;
     map.set('signature', new Uint8Array(64).fill(1));
     expect(
       await reasonOf(verifyAppAttestAssertion(encode(map), assertionPolicy(publicKey, 0))),
@@ -362,10 +362,7 @@ describe('verifyAppAttestAssertion', () => {
 
   it('malformed: refuses authenticator data with trailing bytes', async () => {
     const { key, publicKey } = await attested();
-    const map = decode(key.assert('{"action":"buy","item":42}'), { useMaps: true }) as Map<
-      string,
-      unknown
-    >;
+    const map = decode(key.assert('{"action":"buy","item":42}')) as Map<string | number, CBORType>;
     map.set(
       'authenticatorData',
       new Uint8Array([...(map.get('authenticatorData') as Uint8Array), 0]),

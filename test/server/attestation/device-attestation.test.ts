@@ -84,7 +84,13 @@ describe('verifyDeviceAttestation on Android', () => {
       securityLevel: 'tee',
       provisioning: 'remote',
     });
-    expect(result.signing?.publicKey).toEqual(device.signingKey);
+    const { kty, crv, x, y } = device.signingKey as {
+      kty: string;
+      crv: string;
+      x: string;
+      y: string;
+    };
+    expect(result.signing?.publicKey).toEqual({ kty, crv, x, y });
     expect(result.encryption).toMatchObject({ platform: 'android', purposes: ['agree-key'] });
   });
 

@@ -1,30 +1,38 @@
-// Strict CBOR decoding (cborg) for App Attest objects: canonical lengths and integers, no
-// duplicate map keys, no indefinite lengths, no undefined, no tags.
+// Strict CBOR decoding (@levischuck/tiny-cbor) for App Attest objects: no duplicate map keys,
+// no indefinite lengths, nothing after the item, and canonical form: the decoded value must
+// encode back to exactly the bytes received (so one value has one spelling).
 
-import { decode, decodeFirst } from 'cborg';
+import { decodeCBOR, decodePartialCBOR, encodeCBOR } from '@levischuck/tiny-cbor';
+import { equalBytes } from '../../../core/bytes.js';
 import { refuseAttestation } from './refusal.js';
 
-const STRICT = {
-  strict: true,
-  useMaps: true,
-  rejectDuplicateMapKeys: true,
-  allowIndefinite: false,
-  allowUndefined: false,
-  allowInfinity: false,
-  allowNaN: false,
-  allowBigInt: false,
-} as const;
+function malformed(claim: string, cause?: unknown): never {
+  return refuseAttestation('malformed', `the ${claim} is not strict CBOR`, { claim }, cause);
+}
+
+function canonical(value: unknown, bytes: Uint8Array, claim: string): unknown {
+  let again: Uint8Array;
+  try {
+    again = encodeCBOR(value as Parameters<typeof encodeCBOR>[0]);
+  } catch (err) {
+    return malformed(claim, err);
+  }
+  if (!equalBytes(again, bytes)) malformed(claim);
+  return value;
+}
 
 /**
  * @internal Decodes one CBOR item that must fill `bytes`.
  * @throws `ATTESTATION_FAILED` (`malformed`) naming `claim`.
  */
 export function decodeCbor(bytes: Uint8Array, claim: string): unknown {
+  let value: unknown;
   try {
-    return decode(bytes, STRICT);
+    value = decodeCBOR(bytes);
   } catch (err) {
-    return refuseAttestation('malformed', `the ${claim} is not strict CBOR`, { claim }, err);
+    return malformed(claim, err);
   }
+  return canonical(value, bytes, claim);
 }
 
 /**
@@ -32,11 +40,14 @@ export function decodeCbor(bytes: Uint8Array, claim: string): unknown {
  * @throws `ATTESTATION_FAILED` (`malformed`) naming `claim`.
  */
 export function decodeCborPrefix(bytes: Uint8Array, claim: string): [unknown, Uint8Array] {
+  let value: unknown;
+  let length: number;
   try {
-    return decodeFirst(bytes, STRICT);
+    [value, length] = decodePartialCBOR(bytes, 0);
   } catch (err) {
-    return refuseAttestation('malformed', `the ${claim} is not strict CBOR`, { claim }, err);
+    return malformed(claim, err);
   }
+  return [canonical(value, bytes.subarray(0, length), claim), bytes.subarray(length)];
 }
 
 /** @internal `value` when it is a CBOR map. @throws `ATTESTATION_FAILED` (`malformed`) */
