@@ -274,7 +274,7 @@ export async function verifyAndroidKeyAttestation(
     challenge: description.challenge,
     publicKey,
     provisioning,
-    rootKeySha256: await sha256Hex(chain.anchor.spki),
+    rootKeySha256: sha256Hex(chain.anchor.spki),
     app:
       facts.app === undefined
         ? undefined

@@ -105,7 +105,7 @@ export async function verifyAppAttestAssertion(
   const clientDataHash =
     clientData === undefined
       ? assertBytes(options.clientDataHash, 'policy.clientDataHash')
-      : await sha256(
+      : sha256(
           typeof clientData === 'string'
             ? utf8Encode(clientData)
             : assertBytes(clientData, 'policy.clientData'),
@@ -126,7 +126,7 @@ export async function verifyAppAttestAssertion(
   const signature = cborBytes(decoded, 'signature', 'assertion.signature');
   const authData = cborBytes(decoded, 'authenticatorData', 'assertion.authenticatorData');
   const data = parseAuthenticatorData(authData, false);
-  const nonce = await sha256(concatBytes(authData, clientDataHash));
+  const nonce = sha256(concatBytes(authData, clientDataHash));
   const raw = ecdsaDerToRaw(signature, 32);
   const algorithm = SIGNING_ALGORITHMS.ES256;
   const { key } = await verificationKey(publicKey, thumbprintInput(publicKey), algorithm);
@@ -135,7 +135,7 @@ export async function verifyAppAttestAssertion(
       claim: 'assertion.signature',
     });
   }
-  if (!equalBytes(data.rpIdHash, await sha256(utf8Encode(`${teamId}.${bundleId}`)))) {
+  if (!equalBytes(data.rpIdHash, sha256(utf8Encode(`${teamId}.${bundleId}`)))) {
     refuseAttestation('wrong_app', 'the assertion was made for another app', {
       claim: 'authenticatorData.rpIdHash',
       expected: `${teamId}.${bundleId}`,

@@ -122,10 +122,10 @@ const DEVELOPMENT = utf8Encode('appattestdevelop');
  * @internal What devicebind's iOS adapter passes as `clientDataHash`: SHA-256 over the RFC 7638
  * canonical JSON of the device key, then the challenge (keystores/ios/app-attest.ts).
  */
-export async function adapterClientDataHash(
+export function adapterClientDataHash(
   key: PublicJwk,
   challenge: Uint8Array | undefined,
-): Promise<Uint8Array> {
+): Uint8Array {
   const json = utf8Encode(thumbprintInput(minimalPublicJwk(key)));
   return sha256(challenge === undefined ? json : concatBytes(json, challenge));
 }
@@ -222,7 +222,7 @@ export async function verifyAppAttestation(
   const clientDataHash =
     expectedKey === undefined
       ? assertBytes(options.clientDataHash, 'policy.clientDataHash')
-      : await adapterClientDataHash(
+      : adapterClientDataHash(
           expectedKey,
           options.expectedChallenge === undefined
             ? undefined
@@ -269,7 +269,7 @@ export async function checkAppAttestation(
   const nonce = appleNonce(credential);
   let matched = -1;
   for (const [index, clientDataHash] of clientDataHashes.entries()) {
-    if (equalBytes(nonce, await sha256(concatBytes(authData, clientDataHash)))) {
+    if (equalBytes(nonce, sha256(concatBytes(authData, clientDataHash)))) {
       matched = index;
       break;
     }
@@ -286,13 +286,13 @@ export async function checkAppAttestation(
   const publicKey = publicJwkOf(credential);
   if (publicKey?.kty !== 'EC')
     refuseAttestation('unsupported', 'the App Attest key is not a P-256 key', { claim: 'x5c[0]' });
-  if (!equalBytes(await sha256(credential.publicKeyBytes), evidence.keyId)) {
+  if (!equalBytes(sha256(credential.publicKeyBytes), evidence.keyId)) {
     refuseAttestation('key_mismatch', 'the keyId is not the hash of the attested key', {
       claim: 'keyId',
     });
   }
   const data = parseAuthenticatorData(authData, true);
-  if (!equalBytes(data.rpIdHash, await sha256(utf8Encode(appId)))) {
+  if (!equalBytes(data.rpIdHash, sha256(utf8Encode(appId)))) {
     refuseAttestation('wrong_app', 'the key belongs to another app', {
       claim: 'authData.rpIdHash',
       expected: appId,
@@ -340,7 +340,7 @@ export async function checkAppAttestation(
     osVersion: appleOsVersion(credential),
     receipt,
     clientDataHash: clientDataHashes[matched]!,
-    rootKeySha256: await sha256Hex(chain.anchor.spki),
+    rootKeySha256: sha256Hex(chain.anchor.spki),
   };
   return { result, matched };
 }

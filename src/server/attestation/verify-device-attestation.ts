@@ -84,7 +84,7 @@ export interface DeviceAttestation {
  * SHA-256 of the handshake nonce (UTF-8). Use it to verify evidence with
  * {@link verifyAndroidKeyAttestation} or {@link verifyAppAttestation} directly.
  *
- * @throws `INVALID_ARGUMENT` when `nonce` is not a non-empty string; `CRYPTO_UNAVAILABLE`.
+ * @throws `INVALID_ARGUMENT` when `nonce` is not a non-empty string.
  * @example
  * ```ts
  * const expectedChallenge = await handshakeAttestationChallenge(device.nonce);
@@ -138,9 +138,9 @@ async function verifyIos(
 ): Promise<{ result: KeyAttestationResult; fresh: boolean }> {
   const ruleSet = readAppAttestRules(rules as unknown as Record<string, unknown>, prefix);
   // The nonce covers the challenge, so each challenge the keys may have been made with is tried.
-  const candidates = [await adapterClientDataHash(key, expect.fresh)];
-  if (expect.other !== undefined) candidates.push(await adapterClientDataHash(key, expect.other));
-  if (expect.anyChallenge) candidates.push(await adapterClientDataHash(key, undefined));
+  const candidates = [adapterClientDataHash(key, expect.fresh)];
+  if (expect.other !== undefined) candidates.push(adapterClientDataHash(key, expect.other));
+  if (expect.anyChallenge) candidates.push(adapterClientDataHash(key, undefined));
   const { result, matched } = await checkAppAttestation(evidence, ruleSet, expect.now, candidates);
   return { result, fresh: matched === 0 };
 }

@@ -249,8 +249,8 @@ function hexBytes(hex: string): Uint8Array {
 
 /** @internal A certificate as PEM text. */
 export function pem(der: Uint8Array): string {
-  const lines = encodeBase64(der).replace(/(.{64})/g, '$1\n');
-  return `-----BEGIN CERTIFICATE-----\n${lines}\n-----END CERTIFICATE-----\n`;
+  const lines = encodeBase64(der).match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 /** @internal Issues Android attestation chains under one test root. */

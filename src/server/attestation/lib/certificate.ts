@@ -12,6 +12,8 @@ import {
   type Name,
 } from '@peculiar/asn1-x509';
 import { equalBytes } from '../../../core/bytes.js';
+import { LruMap } from '../../lib/lru-map.js';
+import { sha256Hex } from './digest.js';
 import { toHex, viewOf } from './encoding.js';
 import { refuseAttestation } from './refusal.js';
 
@@ -109,11 +111,24 @@ function readExtension<T>(
   }
 }
 
+// Parsed certificates by the hash of their bytes: the CAs of a chain repeat across devices,
+// and parsing is what costs most in a verification. Entries are never changed.
+const parsed = new LruMap<string, ParsedCertificate>(1024);
+
 /**
- * @internal Parses one DER certificate.
+ * @internal Parses one DER certificate (or finds it parsed before).
  * @throws `ATTESTATION_FAILED` (`malformed`) naming `label`.
  */
 export function parseCertificate(der: Uint8Array, label: string): ParsedCertificate {
+  const key = sha256Hex(der);
+  const cached = parsed.get(key);
+  if (cached !== undefined) return cached.label === label ? cached : { ...cached, label };
+  const certificate = parse(der, label);
+  parsed.set(key, certificate);
+  return certificate;
+}
+
+function parse(der: Uint8Array, label: string): ParsedCertificate {
   let certificate: Certificate;
   try {
     certificate = AsnParser.parse(der, Certificate, { berOptions: BER_LIMITS });
@@ -142,7 +157,7 @@ export function parseCertificate(der: Uint8Array, label: string): ParsedCertific
   const spki = tbs.subjectPublicKeyInfo;
   return {
     label,
-    der,
+    der: der.slice(),
     signedBytes: viewOf(signedBytes),
     signatureAlgorithm: certificate.signatureAlgorithm.algorithm,
     signatureParameters: optionalBytes(certificate.signatureAlgorithm.parameters),

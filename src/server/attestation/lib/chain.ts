@@ -5,6 +5,7 @@ import { mustBe } from '../../../core/assert.js';
 import { equalBytes } from '../../../core/bytes.js';
 import { LruMap } from '../../lib/lru-map.js';
 import { type ParsedCertificate, parseCertificate, sameName } from './certificate.js';
+import { sha256Hex } from './digest.js';
 import { decodeAnyBase64, pemCertificates, toHex } from './encoding.js';
 import { refuseAttestation } from './refusal.js';
 import { verifyWith } from './signature.js';
@@ -74,14 +75,29 @@ export function trustAnchors(roots: unknown, what: string): TrustAnchor[] {
   });
 }
 
-async function signedBy(certificate: ParsedCertificate, issuer: TrustAnchor): Promise<boolean> {
+// Certificates whose signature verified under an issuer key, by the hash of both: the CAs of
+// a chain (Droid CA2 and CA3, App Attest CA 1) are the same for many devices, and a
+// signature check is deterministic, so each is verified once.
+const verified = new LruMap<string, true>(1024);
+
+async function verifyIssued(
+  certificate: ParsedCertificate,
+  issuer: TrustAnchor,
+): Promise<ReturnType<typeof verifyWith>> {
+  const key = `${sha256Hex(certificate.der)}:${sha256Hex(issuer.spki)}`;
+  if (verified.get(key) === true) return true;
   const result = await verifyWith(
     issuer,
     certificate.signatureAlgorithm,
     certificate.signedBytes,
     certificate.signature,
   );
-  return result === true;
+  if (result === true) verified.set(key, true);
+  return result;
+}
+
+async function signedBy(certificate: ParsedCertificate, issuer: TrustAnchor): Promise<boolean> {
+  return (await verifyIssued(certificate, issuer)) === true;
 }
 
 async function checkIssuedBy(
@@ -92,12 +108,7 @@ async function checkIssuedBy(
   if (!sameName(certificate.issuer, certificate.issuerDer, issuer.subject, issuer.subjectDer)) {
     refuseAttestation('broken_chain', `${claim} was not issued by ${issuer.label}`, { claim });
   }
-  const result = await verifyWith(
-    issuer,
-    certificate.signatureAlgorithm,
-    certificate.signedBytes,
-    certificate.signature,
-  );
+  const result = await verifyIssued(certificate, issuer);
   if (result === 'unsupported-algorithm') {
     refuseAttestation('unsupported', `${claim} uses a signature algorithm that is not accepted`, {
       claim,

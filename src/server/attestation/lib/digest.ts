@@ -1,14 +1,16 @@
-// SHA-256 through WebCrypto, for nonces, key ids, rpIdHash and root fingerprints.
+// SHA-256 for nonces, key ids, rpIdHash and root fingerprints: @noble/hashes, synchronous,
+// because these inputs are small and a WebCrypto digest is a trip through a thread pool
+// (signatures still go through WebCrypto).
 
-import { subtleCrypto } from '../../lib/verification-keys.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { toHex } from './encoding.js';
 
-/** @internal SHA-256 of `bytes`. @throws `CRYPTO_UNAVAILABLE` */
-export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await subtleCrypto().digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+/** @internal SHA-256 of `bytes`. */
+export function sha256(bytes: Uint8Array): Uint8Array {
+  return nobleSha256(bytes);
 }
 
-/** @internal SHA-256 of `bytes`, lowercase hex. @throws `CRYPTO_UNAVAILABLE` */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return toHex(await sha256(bytes));
+/** @internal SHA-256 of `bytes`, lowercase hex. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return toHex(nobleSha256(bytes));
 }
