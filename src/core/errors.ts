@@ -64,7 +64,27 @@ export type DeviceBindingErrorCode =
  * - `too_long`: longer than the verifier accepts.
  * - `unavailable`: a dependency of the check (replay cache, revocation list) did not answer.
  *
- * Attestation adds its own reasons (e.g. `untrusted_root`, `revoked`, `software_key`).
+ * Attestation (`ATTESTATION_FAILED`, `devicebind/server/attestation`; docs/attestation.md)
+ * also uses `missing`, `malformed`, `unsupported`, `invalid_signature`, `expired`,
+ * `not_yet_valid` and `unavailable` (the status list), and adds:
+ *
+ * - `untrusted_root`: the chain does not lead to a pinned root.
+ * - `broken_chain`: a certificate names another issuer than the next one.
+ * - `chain_extended`: a certificate other than the leaf carries the attestation extension.
+ * - `not_a_ca`: an issuing certificate is not a certificate authority.
+ * - `revoked` / `suspended`: a certificate of the chain is in Google's status list.
+ * - `key_mismatch`: the attested key is not the expected key.
+ * - `challenge_mismatch`: the evidence was made for another challenge.
+ * - `software_key`: the key (or its attestation) is in software.
+ * - `security_level`: the key is in a lower security level than required.
+ * - `not_generated`: the key was imported, not generated on the device.
+ * - `wrong_purpose`: the key's purposes do not fit its role.
+ * - `wrong_app`: the key belongs to another app.
+ * - `device_unlocked`: the device's bootloader was unlocked.
+ * - `boot_not_verified`: the device did not boot a verified system.
+ * - `patch_level`: the device's security patch is older than allowed.
+ * - `development_environment`: an App Attest development key where production is required.
+ * - `counter`: an App Attest counter that is not 0 (attestation) or did not rise (assertion).
  */
 export type VerificationFailureReason =
   | 'missing'
