@@ -1,12 +1,9 @@
 // Key attestation on iOS through App Attest: the app attests its App Attest key over a hash
 // that binds the new device key (and the server's challenge), and the adapter keeps the result.
 
-import { sha256 } from '@noble/hashes/sha2.js';
 import { encodeBase64url } from '../../core/base64url.js';
-import { concatBytes } from '../../core/bytes.js';
 import { DeviceBindingError, fail } from '../../core/errors.js';
-import { minimalPublicJwk, type PublicJwk, thumbprintInput } from '../../core/jwk.js';
-import { utf8Encode } from '../../core/utf8.js';
+import type { PublicJwk } from '../../core/jwk.js';
 import type { KeyPurpose } from '../contract.js';
 
 /** What the adapter asks the app to attest after it made a key. */
@@ -42,15 +39,6 @@ export type AppAttestProvider = (
 
 const KEY_ID = /^[A-Za-z0-9+/=_-]{1,200}$/;
 const MAX_ATTESTATION_OBJECT = 64 * 1024;
-
-/** @internal The clientDataHash for a key and challenge. */
-export function appAttestClientDataHash(
-  publicKey: PublicJwk,
-  challenge: Uint8Array | undefined,
-): Uint8Array {
-  const keyJson = utf8Encode(thumbprintInput(minimalPublicJwk(publicKey)));
-  return sha256(challenge === undefined ? keyJson : concatBytes(keyJson, challenge));
-}
 
 /**
  * @internal Runs the app's provider and checks what it returns.

@@ -2,12 +2,13 @@
 // exchange, no RSA, no Ed25519 in the enclave), reuse windows of at most 300 s, enrolment
 // checks against the saved biometric domain state, and App Attest provided by the app.
 
+import { appAttestClientDataHash } from '../../core/app-attest-client-data.js';
 import { fail } from '../../core/errors.js';
 import type { BridgeCore, PlatformProfile } from '../bridge/bridge-core.js';
 import { readBoolean } from '../bridge/codec.js';
 import { hardwarePreference, normalizeUserAuthentication } from '../bridge/request-params.js';
 import type { KeyInfo, KeySpec, KeyStoreCapabilities } from '../contract.js';
-import { type AppAttestProvider, appAttestClientDataHash, runAppAttest } from './app-attest.js';
+import { type AppAttestProvider, runAppAttest } from './app-attest.js';
 
 /** What the iOS native side reports about the device (`getInfo`). */
 export interface IosDeviceInfo {

@@ -9,6 +9,7 @@ export {
   isDeviceBindingError,
 } from '../../core/errors.js';
 export type {
+  AndroidDeviceState,
   AndroidKeyOrigin,
   AndroidKeyPurpose,
   AndroidSecurityLevel,

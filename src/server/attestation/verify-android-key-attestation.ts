@@ -4,11 +4,10 @@
 import { assertObject, assertTime, mustBe } from '../../core/assert.js';
 import type { PublicJwk } from '../../core/jwk.js';
 import {
-  type AndroidKeyOrigin,
+  type AndroidDeviceState,
   type AndroidKeyPurpose,
   type AndroidSecurityLevel,
   androidFacts,
-  type VerifiedBootState,
 } from './lib/android-facts.js';
 import { checkAndroidFacts, checkRevocation, readAndroidRules } from './lib/android-policy.js';
 import { nameAttribute, type ParsedCertificate } from './lib/certificate.js';
@@ -104,15 +103,12 @@ export interface AndroidKeyAttestationPolicy extends AndroidAttestationRules {
  * if (result.securityLevel === 'strongbox') grantHighValueActions();
  * ```
  */
-export interface AndroidKeyAttestation {
+export interface AndroidKeyAttestation extends AndroidDeviceState {
   readonly platform: 'android';
   /** Where the key lives (the KeyMint/Keymaster security level). */
   readonly securityLevel: AndroidSecurityLevel;
   /** The security level of the attestation itself. */
   readonly attestationSecurityLevel: AndroidSecurityLevel;
-  readonly attestationVersion: number;
-  /** The KeyMint (or Keymaster) version: 3, 4, 41, 100, 200, 300, 400, … */
-  readonly keyMintVersion: number;
   readonly challenge: Uint8Array;
   /** The attested key, when it is a P-256, Ed25519 or RSA key. */
   readonly publicKey: PublicJwk | undefined;
@@ -128,29 +124,9 @@ export interface AndroidKeyAttestation {
         readonly signatureDigests: readonly string[];
       }
     | undefined;
-  readonly verifiedBootState: VerifiedBootState | undefined;
-  /** Whether the bootloader was locked. */
-  readonly deviceLocked: boolean | undefined;
-  readonly verifiedBootKey: string | undefined;
-  readonly verifiedBootHash: string | undefined;
-  /** e.g. 160000 for Android 16. */
-  readonly osVersion: number | undefined;
-  /** `YYYYMM`. */
-  readonly osPatchLevel: number | undefined;
-  /** `YYYYMMDD`. */
-  readonly vendorPatchLevel: number | undefined;
-  /** `YYYYMMDD`. */
-  readonly bootPatchLevel: number | undefined;
-  /** When the key was made (ms), as Android says. */
-  readonly createdAt: number | undefined;
-  readonly origin: AndroidKeyOrigin | number | undefined;
   readonly purposes: readonly (AndroidKeyPurpose | number)[];
-  /** Attested device identifiers (brand, device, product, manufacturer, model), when present. */
-  readonly device: Readonly<Record<string, string>> | undefined;
   /** Whether the status list was consulted. */
   readonly revocation: 'checked' | 'unavailable' | 'not-checked';
-  /** KeyDescription tags this verifier does not know (kept, not acted on). */
-  readonly unknownTags: readonly number[];
   /** Leniencies of the policy that applied (an expired factory intermediate, …). */
   readonly warnings: readonly string[];
 }
@@ -265,37 +241,22 @@ export async function verifyAndroidKeyAttestation(
     revocation as RevocationList | false,
     certificates,
   );
+  const { enforced: _, app, ...state } = facts;
   return {
+    ...state,
     platform: 'android',
     securityLevel: facts.securityLevel!,
     attestationSecurityLevel: facts.attestationSecurityLevel!,
-    attestationVersion: facts.attestationVersion,
-    keyMintVersion: facts.keyMintVersion,
     challenge: description.challenge,
     publicKey,
     provisioning,
     rootKeySha256: sha256Hex(chain.anchor.spki),
     app:
-      facts.app === undefined
+      app === undefined
         ? undefined
-        : {
-            packages: facts.app.packages,
-            signatureDigests: facts.app.signatureDigests.map(toHex),
-          },
-    verifiedBootState: facts.verifiedBootState,
-    deviceLocked: facts.deviceLocked,
-    verifiedBootKey: facts.verifiedBootKey,
-    verifiedBootHash: facts.verifiedBootHash,
-    osVersion: facts.osVersion,
-    osPatchLevel: facts.osPatchLevel,
-    vendorPatchLevel: facts.vendorPatchLevel,
-    bootPatchLevel: facts.bootPatchLevel,
-    createdAt: facts.createdAt,
-    origin: facts.origin,
+        : { packages: app.packages, signatureDigests: app.signatureDigests.map(toHex) },
     purposes: facts.purposes ?? [],
-    device: facts.device,
     revocation: revocationOutcome.revocation,
-    unknownTags: facts.unknownTags,
     warnings: [...chain.warnings, ...validityWarnings, ...revocationOutcome.warnings],
   };
 }

@@ -1,15 +1,11 @@
 // verifyAppAttestation: is this App Attest key in the Secure Enclave of a genuine Apple device,
 // used by this app, and did that app vouch for this device key and challenge?
 
+import { appAttestClientDataHash } from '../../core/app-attest-client-data.js';
 import { assertBytes, assertObject, assertString, assertTime, mustBe } from '../../core/assert.js';
 import { encodeBase64 } from '../../core/base64url.js';
 import { concatBytes, equalBytes } from '../../core/bytes.js';
-import {
-  type EcPublicJwk,
-  minimalPublicJwk,
-  type PublicJwk,
-  thumbprintInput,
-} from '../../core/jwk.js';
+import type { EcPublicJwk, PublicJwk } from '../../core/jwk.js';
 import { utf8Encode } from '../../core/utf8.js';
 import { appleNonce, appleOsVersion } from './lib/apple-extensions.js';
 import { parseAuthenticatorData } from './lib/authenticator-data.js';
@@ -118,18 +114,6 @@ const FORMAT = 'apple-appattest';
 const PRODUCTION = utf8Encode('appattest\0\0\0\0\0\0\0');
 const DEVELOPMENT = utf8Encode('appattestdevelop');
 
-/**
- * @internal What devicebind's iOS adapter passes as `clientDataHash`: SHA-256 over the RFC 7638
- * canonical JSON of the device key, then the challenge (keystores/ios/app-attest.ts).
- */
-export function adapterClientDataHash(
-  key: PublicJwk,
-  challenge: Uint8Array | undefined,
-): Uint8Array {
-  const json = utf8Encode(thumbprintInput(minimalPublicJwk(key)));
-  return sha256(challenge === undefined ? json : concatBytes(json, challenge));
-}
-
 /** @internal The app part of a policy, checked. */
 export interface AppAttestRuleSet {
   readonly appId: string;
@@ -222,7 +206,7 @@ export async function verifyAppAttestation(
   const clientDataHash =
     expectedKey === undefined
       ? assertBytes(options.clientDataHash, 'policy.clientDataHash')
-      : adapterClientDataHash(
+      : appAttestClientDataHash(
           expectedKey,
           options.expectedChallenge === undefined
             ? undefined

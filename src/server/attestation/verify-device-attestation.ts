@@ -1,6 +1,7 @@
 // verifyDeviceAttestation: checks the evidence of each key a verified handshake carries against
 // one policy, with the challenge taken from the handshake's nonce.
 
+import { appAttestClientDataHash } from '../../core/app-attest-client-data.js';
 import { assertBytes, assertObject, assertTime, mustBe } from '../../core/assert.js';
 import type { PublicJwk } from '../../core/jwk.js';
 import { utf8Encode } from '../../core/utf8.js';
@@ -17,7 +18,6 @@ import {
 import {
   type AppAttestation,
   type AppAttestRules,
-  adapterClientDataHash,
   checkAppAttestation,
   readAppAttestRules,
 } from './verify-app-attestation.js';
@@ -138,9 +138,9 @@ async function verifyIos(
 ): Promise<{ result: KeyAttestationResult; fresh: boolean }> {
   const ruleSet = readAppAttestRules(rules as unknown as Record<string, unknown>, prefix);
   // The nonce covers the challenge, so each challenge the keys may have been made with is tried.
-  const candidates = [adapterClientDataHash(key, expect.fresh)];
-  if (expect.other !== undefined) candidates.push(adapterClientDataHash(key, expect.other));
-  if (expect.anyChallenge) candidates.push(adapterClientDataHash(key, undefined));
+  const candidates = [appAttestClientDataHash(key, expect.fresh)];
+  if (expect.other !== undefined) candidates.push(appAttestClientDataHash(key, expect.other));
+  if (expect.anyChallenge) candidates.push(appAttestClientDataHash(key, undefined));
   const { result, matched } = await checkAppAttestation(evidence, ruleSet, expect.now, candidates);
   return { result, fresh: matched === 0 };
 }

@@ -3,14 +3,13 @@
 
 import { type CBORType, decodeCBOR as decode, encodeCBOR as encode } from '@levischuck/tiny-cbor';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { appAttestClientDataHash } from '../../../src/core/app-attest-client-data.js';
 import type { EcPublicJwk } from '../../../src/core/jwk.js';
-import { appAttestClientDataHash } from '../../../src/keystores/ios/app-attest.js';
 import {
   type AppAttestationPolicy,
   verifyAppAttestAssertion,
   verifyAppAttestation,
 } from '../../../src/server/attestation/index.js';
-import { adapterClientDataHash } from '../../../src/server/attestation/verify-app-attestation.js';
 import type { AppAttestOptions } from '../../../src/testing/index.js';
 import {
   authority,
@@ -64,15 +63,6 @@ function mutated(
   edit(map);
   return encode(map);
 }
-
-describe('the clientDataHash', () => {
-  it('the server computes it exactly as the iOS adapter does', async () => {
-    expect(await adapterClientDataHash(deviceKey, challenge)).toEqual(clientDataHash);
-    expect(await adapterClientDataHash(deviceKey, undefined)).toEqual(
-      appAttestClientDataHash(deviceKey, undefined),
-    );
-  });
-});
 
 describe('verifyAppAttestation accepts', () => {
   it('a production attestation for the device key and challenge, and reports it', async () => {

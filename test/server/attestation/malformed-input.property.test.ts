@@ -4,8 +4,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { appAttestClientDataHash } from '../../../src/core/app-attest-client-data.js';
 import { DeviceBindingError } from '../../../src/core/errors.js';
-import { appAttestClientDataHash } from '../../../src/keystores/ios/app-attest.js';
 import {
   verifyAndroidKeyAttestation,
   verifyAppAttestAssertion,

@@ -64,28 +64,50 @@ export function securityRank(level: AndroidSecurityLevel): number {
   return LEVELS.indexOf(level);
 }
 
-/** @internal The facts of a KeyDescription that the result reports. */
-export interface AndroidFacts {
+/**
+ * The device's state and the key's facts as an Android KeyDescription states them, part of
+ * {@link AndroidKeyAttestation}.
+ *
+ * @example
+ * ```ts
+ * const state: AndroidDeviceState = await verifyAndroidKeyAttestation(x5c, policy);
+ * if (state.osPatchLevel !== undefined && state.osPatchLevel < 202401) flagOutdated();
+ * ```
+ */
+export interface AndroidDeviceState {
   readonly attestationVersion: number;
+  /** The KeyMint (or Keymaster) version: 3, 4, 41, 100, 200, 300, 400, … */
   readonly keyMintVersion: number;
+  readonly verifiedBootState: VerifiedBootState | undefined;
+  /** Whether the bootloader was locked. */
+  readonly deviceLocked: boolean | undefined;
+  readonly verifiedBootKey: string | undefined;
+  readonly verifiedBootHash: string | undefined;
+  /** e.g. 160000 for Android 16. */
+  readonly osVersion: number | undefined;
+  /** `YYYYMM`. */
+  readonly osPatchLevel: number | undefined;
+  /** `YYYYMMDD`. */
+  readonly vendorPatchLevel: number | undefined;
+  /** `YYYYMMDD`. */
+  readonly bootPatchLevel: number | undefined;
+  /** When the key was made (ms), as Android says. */
+  readonly createdAt: number | undefined;
+  readonly origin: AndroidKeyOrigin | number | undefined;
+  /** Attested device identifiers (brand, device, product, manufacturer, model), when present. */
+  readonly device: Readonly<Record<string, string>> | undefined;
+  /** KeyDescription tags this verifier does not know (kept, not acted on). */
+  readonly unknownTags: readonly number[];
+}
+
+/** @internal The facts of a KeyDescription, with what the policy checks need. */
+export interface AndroidFacts extends AndroidDeviceState {
   readonly attestationSecurityLevel: AndroidSecurityLevel | undefined;
   readonly securityLevel: AndroidSecurityLevel | undefined;
   /** The list the key's security level enforces (hardware, or software for software keys). */
   readonly enforced: AuthorizationList;
   readonly purposes: readonly (AndroidKeyPurpose | number)[] | undefined;
-  readonly origin: AndroidKeyOrigin | number | undefined;
-  readonly verifiedBootState: VerifiedBootState | undefined;
-  readonly deviceLocked: boolean | undefined;
-  readonly verifiedBootKey: string | undefined;
-  readonly verifiedBootHash: string | undefined;
-  readonly osVersion: number | undefined;
-  readonly osPatchLevel: number | undefined;
-  readonly vendorPatchLevel: number | undefined;
-  readonly bootPatchLevel: number | undefined;
-  readonly createdAt: number | undefined;
   readonly app: ApplicationId | undefined;
-  readonly device: Readonly<Record<string, string>> | undefined;
-  readonly unknownTags: readonly number[];
 }
 
 const DEVICE_IDS = [
