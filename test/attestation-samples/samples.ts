@@ -1,28 +1,17 @@
-// Reads the real attestation samples published in ../shared/attestation (beside the
-// repository; `DEVICEBIND_ATTESTATION` names another folder): the evidence files and the
-// manifest of their decoded facts and expected verdicts. Never copied into the repository.
+// The real attestation samples published beside the repository (../shared/attestation, or the
+// folder DEVICEBIND_ATTESTATION names), through the published-data loader: the evidence
+// files and the manifest of their decoded facts and expected verdicts. Never copied here.
 
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The samples folder. */
-export const samplesDir = resolve(
-  repoRoot,
-  process.env.DEVICEBIND_ATTESTATION || '../shared/attestation',
-);
+import { attestationPath, loadAttestation } from '../setup/vectors.js';
 
 /** The text of a file of the samples folder. */
 export function sampleText(relativePath: string): string {
-  return readFileSync(join(samplesDir, relativePath), 'utf8');
+  return readFileSync(attestationPath(relativePath), 'utf8');
 }
 
 /** A JSON file of the samples folder. */
-export function sampleJson<T>(relativePath: string): T {
-  return JSON.parse(sampleText(relativePath)) as T;
-}
+export const sampleJson = <T>(relativePath: string): T => loadAttestation<T>(relativePath);
 
 /** The DER certificates of a PEM file, leaf first. */
 export function pemChain(relativePath: string): Uint8Array[] {
