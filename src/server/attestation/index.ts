@@ -1,6 +1,10 @@
-// Entry point `devicebind/server/attestation`: verify Android key attestation and Apple App
-// Attest evidence on the server. Its own subpath, so servers that don't verify attestation
-// never load X.509 and CBOR code. Re-exports only.
+/**
+ * Entry point `devicebind/server/attestation`: verify Android key attestation and Apple App
+ * Attest evidence on the server. Its own subpath, so servers that don't verify attestation
+ * never load X.509 and CBOR code. Re-exports only.
+ *
+ * @module devicebind/server/attestation
+ */
 
 export {
   DeviceBindingError,
