@@ -48,7 +48,7 @@ async function route(request: Request, env: Env): Promise<Response> {
   const url = new URL(request.url);
   if (request.method === 'POST' && url.pathname === '/sign-in') {
     const { handshake } = (await request.json()) as { handshake: string };
-    const device = await verifyHandshake(handshake, { nonce: env.SIGN_IN_NONCE });
+    const device = await verifyHandshake(handshake, { expectedNonce: env.SIGN_IN_NONCE });
     const { signing, fresh } = await verifyDeviceAttestation(device, policyFor(env));
     if (signing?.platform === 'ios') {
       appAttestKeys.set(signing.keyId, { publicKey: signing.publicKey, counter: signing.counter });

@@ -58,7 +58,7 @@ function iosBinding() {
 
 async function signIn(binding: DeviceBinding, nonce = crypto.randomUUID()) {
   const handshake = await binding.createHandshake({ nonce, subject: 'alice' });
-  return verifyHandshake(handshake.token, { nonce });
+  return verifyHandshake(handshake.token, { expectedNonce: nonce });
 }
 
 describe('createHandshake attests the keys it creates over the handshake nonce', () => {
@@ -145,7 +145,7 @@ describe('verifyDeviceAttestation on Android', () => {
       nonce,
       claims: { attestation: victim.attestation },
     });
-    const device = await verifyHandshake(token, { nonce });
+    const device = await verifyHandshake(token, { expectedNonce: nonce });
     const error = await refusal(
       verifyDeviceAttestation(device, { ...POLICY, acceptEarlierEvidence: true }),
     );

@@ -60,7 +60,7 @@ async function signIn(options: { strongBox?: boolean; deviceLocked?: boolean } =
   });
   const nonce = crypto.randomUUID();
   const handshake = await binding.createHandshake({ nonce });
-  return verifyHandshake(handshake.token, { nonce });
+  return verifyHandshake(handshake.token, { expectedNonce: nonce });
 }
 
 const counts = new Map<string, number>();
@@ -125,7 +125,7 @@ describe('docs/attestation.md', () => {
       namespace: 'com.example.app',
     });
     const handshake = await binding.createHandshake({ nonce });
-    const device = await verifyHandshake(handshake.token, { nonce });
+    const device = await verifyHandshake(handshake.token, { expectedNonce: nonce });
     expect(
       await reasonOf(
         verifyDeviceAttestation(device, {
