@@ -56,7 +56,7 @@ function iosBinding() {
   });
 }
 
-async function signIn(binding: DeviceBinding, nonce = crypto.randomUUID()) {
+async function signIn(binding: DeviceBinding, nonce: string = crypto.randomUUID()) {
   const handshake = await binding.createHandshake({ nonce, subject: 'alice' });
   return verifyHandshake(handshake.token, { expectedNonce: nonce });
 }
@@ -71,6 +71,13 @@ describe('createHandshake attests the keys it creates over the handshake nonce',
     const leaf = Buffer.from(attestation.signing.x5c[0]!, 'base64');
     const challenge = await handshakeAttestationChallenge(nonce);
     expect(leaf.includes(Buffer.from(challenge))).toBe(true);
+  });
+});
+
+describe('verifyHandshake', () => {
+  it('returns the nonce it checked, for the attestation challenge', async () => {
+    const device = await signIn(androidBinding(), 'the-nonce');
+    expect(device.nonce).toBe('the-nonce');
   });
 });
 
