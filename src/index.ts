@@ -12,7 +12,12 @@ export type {
 } from './core/algorithms.js';
 export type { AccessTokenSource, CreateFetchOptions } from './core/bound-fetch.js';
 export type { RequestBody } from './core/content-digest.js';
-export { type AesGcmKey, type CryptoBackend, webCryptoBackend } from './core/crypto-backend.js';
+export {
+  type AesGcmKey,
+  type CryptoBackend,
+  type WebCryptoBackendOptions,
+  webCryptoBackend,
+} from './core/crypto-backend.js';
 export {
   DeviceBinding,
   type DeviceBindingOptions,

@@ -1,6 +1,8 @@
 // The small set of symmetric primitives the core needs, behind one interface, so the core
 // runs on WebCrypto by default and on a pure-JS backend where WebCrypto is missing.
 
+import { assertFunction, assertObject } from './assert.js';
+import { withFallback } from './crypto-fallback.js';
 import { fail } from './errors.js';
 import type { EcPublicJwk, RsaPublicJwk } from './jwk.js';
 
@@ -102,16 +104,45 @@ function webCryptoDigests(webcrypto: Crypto | undefined): DigestBackend {
   };
 }
 
+/** Options for {@link webCryptoBackend}. */
+export interface WebCryptoBackendOptions {
+  /**
+   * A complete backend (e.g. `pureJsCrypto`) for the operations this WebCrypto cannot run:
+   * AES-GCM, AES-KW, HKDF, ECDH and RSA-OAEP each move to it, separately, when the WebCrypto
+   * implementation lacks them (as some versions of react-native-quick-crypto lack HKDF, ECDH
+   * `deriveBits` or AES-KW). Without it, a missing algorithm fails the operation.
+   */
+  fallback?: CryptoBackend;
+}
+
 /**
- * A {@link CryptoBackend} over a WebCrypto implementation (`globalThis.crypto` by default).
+ * A {@link CryptoBackend} over a WebCrypto implementation (`globalThis.crypto` by default),
+ * optionally falling back, operation by operation, to another backend where that WebCrypto
+ * lacks an algorithm (see {@link WebCryptoBackendOptions.fallback}).
  *
  * @throws `CRYPTO_UNAVAILABLE` when no WebCrypto is present.
  * @example
  * ```ts
- * const backend = webCryptoBackend(globalThis.crypto);
+ * // React Native with react-native-quick-crypto installed as globalThis.crypto:
+ * import { pureJsCrypto } from 'devicebind/crypto/pure-js';
+ * const crypto = webCryptoBackend(globalThis.crypto, { fallback: pureJsCrypto });
  * ```
  */
-export function webCryptoBackend(webcrypto: Crypto | undefined = globalThis.crypto): CryptoBackend {
+export function webCryptoBackend(
+  webcrypto: Crypto | undefined = globalThis.crypto,
+  options: WebCryptoBackendOptions = {},
+): CryptoBackend {
+  const { fallback } = assertObject(options);
+  const backend = subtleBackend(webcrypto);
+  if (fallback === undefined) return backend;
+  assertFunction(
+    assertObject(fallback, 'options.fallback').aesGcmDecrypt,
+    'options.fallback.aesGcmDecrypt',
+  );
+  return withFallback(backend, fallback);
+}
+
+function subtleBackend(webcrypto: Crypto | undefined): CryptoBackend {
   const digests = webCryptoDigests(webcrypto);
   const subtle = (webcrypto as Crypto).subtle;
   const importRaw = (
