@@ -150,7 +150,7 @@ export function restrictedCrypto(profile: SubtleProfile): { crypto: Crypto; refu
   };
   const crypto = {
     subtle: subtle as unknown as SubtleCrypto,
-    getRandomValues: <T extends ArrayBufferView | null>(array: T) =>
+    getRandomValues: <T extends ArrayBufferView>(array: T) =>
       globalThis.crypto.getRandomValues(array),
     randomUUID: () => globalThis.crypto.randomUUID(),
   } as Crypto;
