@@ -164,4 +164,25 @@ export interface KeyStore {
   deleteKey(alias: string): Promise<void>;
   /** Every alias this store holds. @throws `KEY_UNAVAILABLE`, `KEYSTORE_ERROR` */
   listAliases(): Promise<string[]>;
+  /**
+   * Optional: AES-GCM decryption of bulk content (a whole envelope's ciphertext, or one
+   * stream segment) with a content key the core recovered, in the store's native code.
+   * Resolves to `undefined` when the store cannot do it here (the native side does not
+   * offer it, or the content is larger than it accepts): the core then decrypts itself.
+   * Any failure rejects; the core turns every failure into its one `INVALID_ENVELOPE`.
+   * @throws `KEYSTORE_ERROR` (including for content that does not authenticate), `TIMEOUT`
+   */
+  decryptContent?(request: ContentDecryptionRequest): Promise<Uint8Array | undefined>;
+}
+
+/** What {@link KeyStore.decryptContent} decrypts: AES-GCM with a 128-bit tag. */
+export interface ContentDecryptionRequest {
+  /** The 16- or 32-byte content key. */
+  readonly key: Uint8Array;
+  /** The 12-byte IV. */
+  readonly iv: Uint8Array;
+  /** Ciphertext followed by the 16-byte tag. */
+  readonly sealed: Uint8Array;
+  /** Additional authenticated data, if any. */
+  readonly aad?: Uint8Array;
 }

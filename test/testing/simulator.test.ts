@@ -89,7 +89,14 @@ describe('createBridgeSimulator options', () => {
       strongBox: true,
       deviceSecure: true,
       biometrics: false,
+      contentDecryption: { maxBytes: 64 * 1024 * 1024 },
     });
+  });
+
+  it('a module from before decryptContent advertises nothing and does not know the method', async () => {
+    const simulator = createBridgeSimulator({ platform: 'ios', contentDecryption: false });
+    expect(await simulator.call('getInfo', {})).not.toHaveProperty('contentDecryption');
+    expect(await nativeCode(simulator.call('decryptContent', {}))).toBe('UnknownMethod');
   });
 });
 

@@ -9,6 +9,7 @@ import type { DeviceBinding, DeviceKeys } from '../device-binding.js';
 import { openEnvelopeWithKey } from './open-envelope.js';
 import { openEnvelopeStreamWithKey } from './open-stream.js';
 import { sealWithKey, unsealWithKey } from './seal.js';
+import { withStoreContentDecryption } from './store-content.js';
 import type { EnvelopeKey, FlattenedJwe, OpenEnvelopeOptions } from './types.js';
 
 /** Options for {@link seal} and {@link unseal}. */
@@ -44,7 +45,7 @@ function envelopeKeyOf(
   const key = {
     keyStore: binding.keyStore,
     info: encryptionKey,
-    crypto: resolveCryptoBackend(options.crypto),
+    crypto: withStoreContentDecryption(resolveCryptoBackend(options.crypto), binding.keyStore),
     ...(prompt !== undefined && { operationOptions: { prompt } }),
   };
   return { key, deviceId };

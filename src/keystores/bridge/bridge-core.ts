@@ -9,6 +9,7 @@ import { type PublicJwk, parsePublicJwk } from '../../core/jwk.js';
 import { checkAlias, checkKeySpec } from '../alias.js';
 import type {
   AuthenticationPrompt,
+  ContentDecryptionRequest,
   KeyInfo,
   KeyOperationOptions,
   KeySpec,
@@ -16,6 +17,11 @@ import type {
 } from '../contract.js';
 import { callBridge, checkTimeout } from './call.js';
 import { malformed, readBoolean, readBytes, readMember, readObject } from './codec.js';
+import {
+  checkContentRequest,
+  GCM_TAG_LENGTH,
+  readContentDecryption,
+} from './content-decryption.js';
 import { type KeyRecordRules, parseKeyRecord } from './key-record.js';
 import {
   BRIDGE_PROTOCOL_VERSION,
@@ -85,6 +91,8 @@ export class BridgeCore<I> {
   readonly #prompts: PromptTexts;
   readonly #generating = new Map<string, Promise<KeyInfo>>();
   #info: Promise<I> | undefined;
+  /** The largest content `decryptContent` takes, when the native side offers it. */
+  #contentMaxBytes: number | undefined;
 
   constructor(bridge: NativeBridge, profile: PlatformProfile<I>, options: BridgeKeyStoreOptions) {
     if (!isNativeBridge(bridge)) mustBe('bridge', 'a NativeBridge ({ call(method, params) })');
@@ -138,21 +146,54 @@ export class BridgeCore<I> {
         `the native module is not the ${platform} one; use the adapter for the platform the app runs on`,
       );
     }
-    return this.#profile.readInfo(info);
+    const platformInfo = this.#profile.readInfo(info);
+    this.#contentMaxBytes = readContentDecryption(info);
+    return platformInfo;
   }
 
   /** One protocol call after the version check. */
   async call(
     method: BridgeMethod,
     params: Record<string, unknown>,
-    settings: { interactive?: boolean; signal?: AbortSignal } = {},
+    settings: { interactive?: boolean; signal?: AbortSignal; data?: Uint8Array } = {},
   ): Promise<unknown> {
     await this.info();
     const timeoutMs = settings.interactive ? this.#interactiveTimeoutMs : this.#timeoutMs;
     return callBridge(this.#bridge, this.#profile.platform, method, params, {
       timeoutMs,
       ...(settings.signal && { signal: settings.signal }),
+      ...(settings.data && { data: settings.data }),
     });
+  }
+
+  /**
+   * AES-GCM decryption in native code, when the native side offers it (`getInfo`
+   * `contentDecryption`) and the content fits its limit; `undefined` otherwise. Bulk bytes
+   * go over the bridge's binary channel when it has one, else as base64url text.
+   */
+  async decryptContent(request: ContentDecryptionRequest): Promise<Uint8Array | undefined> {
+    const { key, iv, sealed, aad } = checkContentRequest(request);
+    await this.info();
+    const max = this.#contentMaxBytes;
+    if (max === undefined || sealed.length > max) return undefined;
+    const params = {
+      key: encodeBase64url(key),
+      iv: encodeBase64url(iv),
+      ...(aad !== undefined && aad.length > 0 && { aad: encodeBase64url(aad) }),
+    };
+    const expected = sealed.length - GCM_TAG_LENGTH;
+    const what = 'decryptContent result';
+    if (typeof this.#bridge.callBytes === 'function') {
+      const answer = await this.call('decryptContent', params, { data: sealed });
+      const plaintext = answer instanceof ArrayBuffer ? new Uint8Array(answer) : answer;
+      if (!(plaintext instanceof Uint8Array) || plaintext.length !== expected) malformed(what);
+      return plaintext;
+    }
+    const answer = await this.call('decryptContent', {
+      ...params,
+      ciphertext: encodeBase64url(sealed),
+    });
+    return readBytes(readObject(answer, what), 'plaintext', what, expected, expected);
   }
 
   async capabilities(): Promise<KeyStoreCapabilities> {

@@ -10,6 +10,8 @@ import { mapNativeError } from './native-errors.js';
 export interface BridgeCallSettings {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** Bulk bytes for the bridge's binary channel (`callBytes`), which must then exist. */
+  readonly data?: Uint8Array;
 }
 
 /** The largest delay timers accept (2^31 − 1 ms). */
@@ -56,7 +58,7 @@ export function callBridge(
   params: Record<string, unknown>,
   settings: BridgeCallSettings,
 ): Promise<unknown> {
-  const { timeoutMs, signal } = settings;
+  const { timeoutMs, signal, data } = settings;
   if (signal?.aborted) return Promise.reject(aborted(method, signal.reason));
   return new Promise((resolve, reject) => {
     let done = false;
@@ -83,7 +85,11 @@ export function callBridge(
     signal?.addEventListener('abort', onAbort);
     let pending: Promise<unknown>;
     try {
-      pending = Promise.resolve(bridge.call(method, params));
+      pending = Promise.resolve(
+        data === undefined
+          ? bridge.call(method, params)
+          : (bridge.callBytes as NonNullable<NativeBridge['callBytes']>)(method, params, data),
+      );
     } catch (err) {
       pending = Promise.reject(err);
     }

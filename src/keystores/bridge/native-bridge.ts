@@ -20,6 +20,17 @@
 export interface NativeBridge {
   /** Runs protocol `method` (e.g. `sign`) with its parameters; resolves with the method's result. */
   call(method: string, params: Record<string, unknown>): Promise<unknown>;
+  /**
+   * Optional binary channel for bulk data (JSI or TurboModule modules that pass
+   * `ArrayBuffer`s): runs `method` with `params` (JSON values) and `data` as raw bytes, and
+   * resolves with the raw bytes of the result, so bulk data is never base64url text. Used
+   * for `decryptContent` when present. See `docs/bridge-protocol.md`, "Binary channel".
+   */
+  callBytes?(
+    method: string,
+    params: Record<string, unknown>,
+    data: Uint8Array,
+  ): Promise<Uint8Array>;
 }
 
 /** The bridge protocol version this SDK speaks. */
@@ -35,7 +46,8 @@ export type BridgeMethod =
   | 'decrypt'
   | 'deleteKey'
   | 'listAliases'
-  | 'setAttestation';
+  | 'setAttestation'
+  | 'decryptContent';
 
 /** @internal Every method of the protocol, for validation and tests. */
 export const BRIDGE_METHODS: readonly BridgeMethod[] = [
@@ -48,6 +60,7 @@ export const BRIDGE_METHODS: readonly BridgeMethod[] = [
   'deleteKey',
   'listAliases',
   'setAttestation',
+  'decryptContent',
 ];
 
 /** The platform on the native side of a bridge. */

@@ -6,6 +6,7 @@ import type { PublicJwk } from '../../core/jwk.js';
 import { BridgeCore, type BridgeKeyStoreOptions } from '../bridge/bridge-core.js';
 import type { NativeBridge } from '../bridge/native-bridge.js';
 import type {
+  ContentDecryptionRequest,
   KeyInfo,
   KeyOperationOptions,
   KeySpec,
@@ -126,5 +127,15 @@ export class IosKeychainKeyStore implements KeyStore {
   /** @throws `TIMEOUT`, `KEYSTORE_ERROR` */
   listAliases(): Promise<string[]> {
     return this.#core.listAliases();
+  }
+
+  /**
+   * AES-GCM decryption of bulk content in native code, when the native module offers it
+   * (`undefined` otherwise: the core then decrypts in JS). The core calls it for envelopes
+   * and stream segments; apps do not need to.
+   * @throws `INVALID_ARGUMENT`, `KEYSTORE_ERROR` (content that does not authenticate too), `TIMEOUT`
+   */
+  decryptContent(request: ContentDecryptionRequest): Promise<Uint8Array | undefined> {
+    return this.#core.decryptContent(request);
   }
 }

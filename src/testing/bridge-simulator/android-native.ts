@@ -5,6 +5,7 @@
 import { encodeBase64url } from '../../core/base64url.js';
 import type { BridgeMethod } from '../../keystores/bridge/native-bridge.js';
 import { attestSimulatedKey } from './android-attestation.js';
+import { decryptContent } from './content-decryption.js';
 import { NativeFailure } from './native-failure.js';
 import { generateRsaKey, rsaOaepDecrypt, rsaSpki } from './rsa.js';
 import {
@@ -24,8 +25,11 @@ import {
   userAuthenticationParam,
 } from './wire-params.js';
 
-/** @internal A handler per protocol method. */
-export type NativeHandlers = Record<BridgeMethod, (params: Record<string, unknown>) => unknown>;
+/** @internal A handler per protocol method; `data` is what came over the binary channel. */
+export type NativeHandlers = Record<
+  BridgeMethod,
+  (params: Record<string, unknown>, data?: Uint8Array) => unknown
+>;
 
 const PROMPT_ERRORS: PromptErrors = {
   notAuthenticated: 'UserNotAuthenticatedException',
@@ -111,6 +115,7 @@ export function androidNative(device: SimulatedDevice): NativeHandlers {
         strongBox: settings.strongBox,
         deviceSecure: settings.deviceSecure,
         biometrics: settings.biometrics,
+        ...(settings.contentDecryption && { contentDecryption: settings.contentDecryption }),
       };
     },
 
@@ -234,6 +239,8 @@ export function androidNative(device: SimulatedDevice): NativeHandlers {
     setAttestation() {
       throw new NativeFailure('UnknownMethod', 'setAttestation is an iOS method');
     },
+
+    decryptContent: (params, data) => decryptContent(settings.contentDecryption, params, data),
   };
 }
 

@@ -4,6 +4,7 @@
 
 import { encodeBase64url } from '../../core/base64url.js';
 import type { NativeHandlers } from './android-native.js';
+import { decryptContent } from './content-decryption.js';
 import { NativeFailure } from './native-failure.js';
 import {
   agreeP256,
@@ -101,6 +102,7 @@ export function iosNative(device: SimulatedDevice): NativeHandlers {
         secureEnclave: settings.secureEnclave,
         deviceSecure: settings.deviceSecure,
         biometrics: settings.biometrics,
+        ...(settings.contentDecryption && { contentDecryption: settings.contentDecryption }),
       };
     },
 
@@ -214,5 +216,7 @@ export function iosNative(device: SimulatedDevice): NativeHandlers {
       };
       return {};
     },
+
+    decryptContent: (params, data) => decryptContent(settings.contentDecryption, params, data),
   };
 }

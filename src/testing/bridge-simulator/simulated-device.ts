@@ -8,6 +8,7 @@ import { P256_SPKI_PREFIX } from '../../keystores/bridge/public-keys.js';
 import type { AuthenticationPrompt } from '../../keystores/contract.js';
 import type { AndroidAttestationFacts } from './android-attestation.js';
 import type { AttestationAuthority } from './attestation-authority.js';
+import type { ContentDecryptionSettings } from './content-decryption.js';
 import { NativeFailure } from './native-failure.js';
 import type { RsaPrivateKey } from './rsa.js';
 import type { WireUserAuthentication } from './wire-params.js';
@@ -58,6 +59,8 @@ export interface DeviceSettings {
     readonly authority: AttestationAuthority;
     readonly facts: AndroidAttestationFacts | undefined;
   };
+  /** What the native side offers for `decryptContent`; undefined: a module without it. */
+  readonly contentDecryption: ContentDecryptionSettings | undefined;
 }
 
 /** @internal One key in the simulated key store. */

@@ -16,6 +16,7 @@ import {
 import type { AndroidAttestationFacts } from './android-attestation.js';
 import { androidNative, type NativeHandlers } from './android-native.js';
 import { type AttestationAuthority, createAttestationAuthority } from './attestation-authority.js';
+import { type ContentDecryptionSettings, DEFAULT_CONTENT_MAX_BYTES } from './content-decryption.js';
 import { boundToCurrentBiometrics, iosNative } from './ios-native.js';
 import { NativeFailure } from './native-failure.js';
 import {
@@ -59,6 +60,13 @@ export interface BridgeSimulatorOptions {
    * what the attestations say about the device (e.g. `{ deviceLocked: false }`).
    */
   attestation?: { authority?: AttestationAuthority; facts?: AndroidAttestationFacts };
+   * Bulk AES-GCM decryption (`decryptContent`), advertised in `getInfo` (default
+   * `{ maxBytes: 64 MiB }`, as the reference native code); `false` is a native module from
+   * before it, which the adapters must keep working with.
+   */
+  contentDecryption?: false | { maxBytes: number };
+  /** Offer the binary channel (`callBytes`), as a JSI or TurboModule module would (default false). */
+  binaryChannel?: boolean;
 }
 
 /** A call the simulated native side received. */
@@ -71,6 +79,12 @@ export interface SimulatedCall {
 /** A simulated native side: a {@link NativeBridge} with controls for tests. */
 export interface BridgeSimulator extends NativeBridge {
   readonly platform: 'android' | 'ios';
+  /** Present with `binaryChannel: true`: bulk bytes in and out without base64url text. */
+  readonly callBytes?: (
+    method: string,
+    params: Record<string, unknown>,
+    data: Uint8Array,
+  ) => Promise<Uint8Array>;
   /** Every call received, in order. */
   readonly calls: readonly SimulatedCall[];
   /** Every authentication prompt shown, in order, with how it ended. */
@@ -144,6 +158,19 @@ const IOS_BIOMETRIC_STATES: readonly BiometricState[] = [
 
 const REPORTED_LEVELS = ['trusted-environment', 'unknown-secure', 'unknown'] as const;
 
+function contentSettings(value: unknown): ContentDecryptionSettings | undefined {
+  if (value === undefined) return { maxBytes: DEFAULT_CONTENT_MAX_BYTES };
+  if (value === false) return undefined;
+  const { maxBytes } = assertObject(value, 'options.contentDecryption') as { maxBytes?: unknown };
+  return {
+    maxBytes: assertNumber(maxBytes, 'options.contentDecryption.maxBytes', {
+      min: 16,
+      max: 2_147_483_647,
+      integer: true,
+    }),
+  };
+}
+
 function flag(value: unknown, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') mustBe(name, 'a boolean');
@@ -212,6 +239,8 @@ export function createBridgeSimulator(options: BridgeSimulatorOptions): BridgeSi
     unit: 'milliseconds',
   });
   assertFunction(now, 'options.now');
+  const contentDecryption = contentSettings(options.contentDecryption);
+  const binaryChannel = flag(options.binaryChannel, 'options.binaryChannel', false);
   const device = new SimulatedDevice({
     platform,
     apiLevel,
@@ -227,6 +256,7 @@ export function createBridgeSimulator(options: BridgeSimulatorOptions): BridgeSi
       authority: options.attestation?.authority ?? createAttestationAuthority({ now }),
       facts: options.attestation?.facts,
     },
+    contentDecryption,
   });
   const handlers: NativeHandlers =
     platform === 'android' ? androidNative(device) : iosNative(device);
@@ -238,7 +268,11 @@ export function createBridgeSimulator(options: BridgeSimulatorOptions): BridgeSi
     faults.set(method, queue);
   };
 
-  async function call(method: string, params: Record<string, unknown>): Promise<unknown> {
+  async function run(
+    method: string,
+    params: Record<string, unknown>,
+    data?: Uint8Array,
+  ): Promise<unknown> {
     await delay(latencyMs);
     let wire: Record<string, unknown>;
     try {
@@ -255,15 +289,27 @@ export function createBridgeSimulator(options: BridgeSimulatorOptions): BridgeSi
     const fault = faults.get(method as BridgeMethod)?.shift();
     if (fault?.kind === 'fail') throw new NativeFailure(fault.code, fault.message);
     if (fault?.kind === 'hang') return new Promise<never>(() => undefined);
-    const answer = JSON.parse(
-      JSON.stringify((await handlers[method as BridgeMethod](wire)) ?? null),
-    ) as unknown;
+    // Bytes in and out of the binary channel are copies, as a native module's buffers are.
+    const result = await handlers[method as BridgeMethod](wire, data?.slice());
+    const answer =
+      data === undefined
+        ? (JSON.parse(JSON.stringify(result ?? null)) as unknown)
+        : result instanceof Uint8Array
+          ? result.slice()
+          : result;
     return fault?.kind === 'corrupt' ? fault.transform(answer) : answer;
   }
 
   return {
     platform,
-    call,
+    call: (method, params) => run(method, params),
+    ...(binaryChannel && {
+      callBytes: async (method: string, params: Record<string, unknown>, data: Uint8Array) => {
+        if (!(data instanceof Uint8Array))
+          throw new NativeFailure('InvalidParams', 'the data is not bytes');
+        return (await run(method, params, data)) as Uint8Array;
+      },
+    }),
     calls,
     prompts: device.prompts,
     failNext(method, code, message) {

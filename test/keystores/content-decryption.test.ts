@@ -1,0 +1,269 @@
+// Bulk AES-GCM decryption in the native module (`decryptContent`): envelopes, streams and
+// sealed values open through it automatically when the native side advertises it, over the
+// text channel and the binary one; old modules keep working through the JS path; every
+// failure is still the one INVALID_ENVELOPE, whichever side decrypted.
+
+import { describe, expect, it } from 'vitest';
+import { DeviceBinding } from '../../src/core/device-binding.js';
+import { pureJsCrypto } from '../../src/crypto/pure-js.js';
+import { openEnvelope, openEnvelopeStream, seal, unseal } from '../../src/envelopes.js';
+import { AndroidKeyStore } from '../../src/keystores/android/index.js';
+import { IosKeychainKeyStore } from '../../src/keystores/ios/index.js';
+import { sealEnvelope } from '../../src/server/seal-envelope.js';
+import { sealEnvelopeStream } from '../../src/server/seal-envelope-stream.js';
+import {
+  type BridgeSimulator,
+  type BridgeSimulatorOptions,
+  createBridgeSimulator,
+} from '../../src/testing/bridge-simulator/index.js';
+import { rejection } from '../helpers/rejection.js';
+
+async function readAll(readable: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  const reader = readable.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < bytes.length; i += 50_000)
+        controller.enqueue(bytes.subarray(i, i + 50_000));
+      controller.close();
+    },
+  });
+}
+
+const random = (length: number) => pureJsCrypto.randomBytes(length);
+const contentCalls = (simulator: BridgeSimulator) =>
+  simulator.calls.filter((c) => c.method === 'decryptContent');
+
+function device(
+  platform: 'android' | 'ios',
+  options: Omit<BridgeSimulatorOptions, 'platform'> = {},
+  timeoutMs?: number,
+) {
+  const simulator = createBridgeSimulator({ platform, ...options });
+  const storeOptions = timeoutMs === undefined ? {} : { timeoutMs };
+  const keyStore =
+    platform === 'android'
+      ? new AndroidKeyStore(simulator, storeOptions)
+      : new IosKeychainKeyStore(simulator, storeOptions);
+  const binding = new DeviceBinding({ keyStore, namespace: 'com.example.app' });
+  return { simulator, keyStore, binding };
+}
+
+for (const platform of ['android', 'ios'] as const) {
+  for (const binaryChannel of [false, true]) {
+    const channel = binaryChannel ? 'binary channel' : 'text channel';
+    describe(`${platform}: content decrypted by the native module (${channel})`, () => {
+      it('opens an envelope through decryptContent', async () => {
+        const { simulator, binding } = device(platform, { binaryChannel });
+        const { encryptionKey } = await binding.createHandshake({ nonce: 'n' });
+        const data = random(100_000);
+        expect(await openEnvelope(binding, await sealEnvelope(data, encryptionKey))).toEqual(data);
+        expect(contentCalls(simulator).length).toBe(1);
+        // Over the binary channel the ciphertext is no base64url text parameter.
+        expect(contentCalls(simulator)[0]!.params.ciphertext === undefined).toBe(binaryChannel);
+      });
+
+      it('opens a stream segment by segment through decryptContent', async () => {
+        const { simulator, binding } = device(platform, { binaryChannel });
+        const { encryptionKey } = await binding.createHandshake({ nonce: 'n' });
+        const data = random(300_000);
+        const sealed = await readAll(sealEnvelopeStream(streamOf(data), encryptionKey));
+        expect(await readAll(openEnvelopeStream(binding, streamOf(sealed)))).toEqual(data);
+        // The key envelope, then one call per 64 KiB segment.
+        expect(contentCalls(simulator).length).toBe(1 + Math.ceil(data.length / 65536));
+      });
+
+      it('unseals a sealed value through decryptContent', async () => {
+        const { simulator, binding } = device(platform, { binaryChannel });
+        const data = random(5000);
+        expect(
+          await unseal(binding, await seal(binding, data, { context: 'c' }), { context: 'c' }),
+        ).toEqual(data);
+        expect(contentCalls(simulator).length).toBe(1);
+      });
+    });
+  }
+
+  describe(`${platform}: failures through the native module are the one INVALID_ENVELOPE`, () => {
+    async function envelope(binaryChannel = false) {
+      const d = device(platform, { binaryChannel }, 200);
+      const { encryptionKey } = await d.binding.createHandshake({ nonce: 'n' });
+      return { ...d, envelope: await sealEnvelope(random(1000), encryptionKey) };
+    }
+    const jsFailure = async () => {
+      const d = device(platform, { contentDecryption: false });
+      const { encryptionKey } = await d.binding.createHandshake({ nonce: 'n' });
+      const sealed = (await sealEnvelope(random(1000), encryptionKey)).split('.');
+      sealed[4] = sealed[4]!.startsWith('A')
+        ? `B${sealed[4]!.slice(1)}`
+        : `A${sealed[4]!.slice(1)}`;
+      return rejection(openEnvelope(d.binding, sealed.join('.')));
+    };
+
+    it('a tampered tag: the same error, message and no cause as when JS decrypts', async () => {
+      const { simulator, binding, envelope: text } = await envelope();
+      const parts = text.split('.');
+      parts[4] = parts[4]!.startsWith('A') ? `B${parts[4]!.slice(1)}` : `A${parts[4]!.slice(1)}`;
+      const native = await rejection(openEnvelope(binding, parts.join('.')));
+      const js = await jsFailure();
+      expect(contentCalls(simulator).length).toBe(1);
+      expect(native.code).toBe('INVALID_ENVELOPE');
+      expect(native.message).toBe(js.message);
+      expect(native.cause).toBe(js.cause);
+    });
+
+    it('a tampered ciphertext over the binary channel gives INVALID_ENVELOPE', async () => {
+      const { binding, envelope: text } = await envelope(true);
+      const parts = text.split('.');
+      parts[3] = parts[3]!.startsWith('A') ? `B${parts[3]!.slice(1)}` : `A${parts[3]!.slice(1)}`;
+      expect((await rejection(openEnvelope(binding, parts.join('.')))).code).toBe(
+        'INVALID_ENVELOPE',
+      );
+    });
+
+    it('a native failure gives INVALID_ENVELOPE', async () => {
+      const { simulator, binding, envelope: text } = await envelope();
+      simulator.failNext('decryptContent', 'ContentDecryptionFailed');
+      const err = await rejection(openEnvelope(binding, text));
+      expect(err.code).toBe('INVALID_ENVELOPE');
+      expect(err.message).toBe((await jsFailure()).message);
+    });
+
+    it('a plaintext of the wrong length gives INVALID_ENVELOPE', async () => {
+      const { simulator, binding, envelope: text } = await envelope();
+      simulator.corruptNext('decryptContent', () => ({ plaintext: 'AAAA' }));
+      expect((await rejection(openEnvelope(binding, text))).code).toBe('INVALID_ENVELOPE');
+    });
+
+    it('an answer without plaintext gives INVALID_ENVELOPE', async () => {
+      const { simulator, binding, envelope: text } = await envelope();
+      simulator.corruptNext('decryptContent', () => ({}));
+      expect((await rejection(openEnvelope(binding, text))).code).toBe('INVALID_ENVELOPE');
+    });
+
+    it('a binary answer of the wrong length gives INVALID_ENVELOPE', async () => {
+      const { simulator, binding, envelope: text } = await envelope(true);
+      simulator.corruptNext('decryptContent', () => new Uint8Array(3));
+      expect((await rejection(openEnvelope(binding, text))).code).toBe('INVALID_ENVELOPE');
+    });
+
+    it('a binary answer that is not bytes gives INVALID_ENVELOPE', async () => {
+      const { simulator, binding, envelope: text } = await envelope(true);
+      simulator.corruptNext('decryptContent', () => ({ plaintext: 'AAAA' }));
+      expect((await rejection(openEnvelope(binding, text))).code).toBe('INVALID_ENVELOPE');
+    });
+
+    it('a native side that never answers gives INVALID_ENVELOPE after the timeout', async () => {
+      const { simulator, binding, envelope: text } = await envelope();
+      simulator.hangNext('decryptContent');
+      expect((await rejection(openEnvelope(binding, text))).code).toBe('INVALID_ENVELOPE');
+    });
+
+    it('a tampered stream segment gives INVALID_ENVELOPE', async () => {
+      const { binding } = device(platform, { binaryChannel: true });
+      const { encryptionKey } = await binding.createHandshake({ nonce: 'n' });
+      const sealed = await readAll(sealEnvelopeStream(streamOf(random(150_000)), encryptionKey));
+      sealed[sealed.length - 100]! ^= 1;
+      expect((await rejection(readAll(openEnvelopeStream(binding, streamOf(sealed))))).code).toBe(
+        'INVALID_ENVELOPE',
+      );
+    });
+  });
+
+  describe(`${platform}: when the native module does not decrypt content`, () => {
+    it('a module from before decryptContent: envelopes, streams and sealing open in JS, and the method is never called', async () => {
+      const { simulator, binding } = device(platform, { contentDecryption: false });
+      const { encryptionKey } = await binding.createHandshake({ nonce: 'n' });
+      const data = random(70_000);
+      expect(await openEnvelope(binding, await sealEnvelope(data, encryptionKey))).toEqual(data);
+      const sealed = await readAll(sealEnvelopeStream(streamOf(data), encryptionKey));
+      expect(await readAll(openEnvelopeStream(binding, streamOf(sealed)))).toEqual(data);
+      expect(await unseal(binding, await seal(binding, data))).toEqual(data);
+      expect(simulator.calls.some((c) => c.method === 'decryptContent')).toBe(false);
+    });
+
+    it('content above the advertised maxBytes opens in JS', async () => {
+      const { simulator, binding } = device(platform, { contentDecryption: { maxBytes: 1024 } });
+      const { encryptionKey } = await binding.createHandshake({ nonce: 'n' });
+      const large = random(5000);
+      const small = random(100);
+      expect(await openEnvelope(binding, await sealEnvelope(large, encryptionKey))).toEqual(large);
+      expect(contentCalls(simulator).length).toBe(0);
+      expect(await openEnvelope(binding, await sealEnvelope(small, encryptionKey))).toEqual(small);
+      expect(contentCalls(simulator).length).toBe(1);
+    });
+
+    it('a malformed contentDecryption in getInfo gives KEYSTORE_ERROR', async () => {
+      const { simulator, keyStore } = device(platform);
+      simulator.corruptNext('getInfo', (answer) => ({
+        ...(answer as object),
+        contentDecryption: { maxBytes: 'lots' },
+      }));
+      expect((await rejection(keyStore.capabilities())).code).toBe('KEYSTORE_ERROR');
+    });
+  });
+}
+
+describe('decryptContent on the adapters', () => {
+  it('refuses a content key that is not 16 or 32 bytes', async () => {
+    const { keyStore } = device('android');
+    const err = await rejection(
+      keyStore.decryptContent({
+        key: new Uint8Array(24),
+        iv: new Uint8Array(12),
+        sealed: new Uint8Array(16),
+      }),
+    );
+    expect(err.code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('refuses an IV that is not 12 bytes', async () => {
+    const { keyStore } = device('ios');
+    const err = await rejection(
+      keyStore.decryptContent({
+        key: new Uint8Array(16),
+        iv: new Uint8Array(16),
+        sealed: new Uint8Array(16),
+      }),
+    );
+    expect(err.code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('refuses content shorter than the tag', async () => {
+    const { keyStore } = device('ios');
+    const err = await rejection(
+      keyStore.decryptContent({
+        key: new Uint8Array(16),
+        iv: new Uint8Array(12),
+        sealed: new Uint8Array(15),
+      }),
+    );
+    expect(err.code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('answers undefined where the native module does not offer it', async () => {
+    const { keyStore } = device('android', { contentDecryption: false });
+    expect(
+      await keyStore.decryptContent({
+        key: new Uint8Array(16),
+        iv: new Uint8Array(12),
+        sealed: new Uint8Array(16),
+      }),
+    ).toBeUndefined();
+  });
+});
