@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DeviceBinding } from '../../src/core/device-binding.js';
 import { pureJsCrypto } from '../../src/crypto/pure-js.js';
 import { openEnvelope, openEnvelopeStream, seal, unseal } from '../../src/envelopes.js';
-import { AndroidKeyStore } from '../../src/keystores/android/index.js';
+import { AndroidKeyStore, reactNativeBridge } from '../../src/keystores/android/index.js';
 import { IosKeychainKeyStore } from '../../src/keystores/ios/index.js';
 import { sealEnvelope } from '../../src/server/seal-envelope.js';
 import { sealEnvelopeStream } from '../../src/server/seal-envelope-stream.js';
@@ -265,5 +265,49 @@ describe('decryptContent on the adapters', () => {
         sealed: new Uint8Array(16),
       }),
     ).toBeUndefined();
+  });
+});
+
+describe('reactNativeBridge over a module with a binary channel (callBytes)', () => {
+  function module(answerBytes?: (plaintext: ArrayBuffer) => unknown) {
+    const simulator = createBridgeSimulator({ platform: 'android', binaryChannel: true });
+    const seen: { method: string; params: string; bytes: number }[] = [];
+    const rn = {
+      async call(method: string, params: string) {
+        return JSON.stringify(await simulator.call(method, JSON.parse(params)));
+      },
+      async callBytes(method: string, params: string, data: ArrayBuffer) {
+        seen.push({ method, params, bytes: data.byteLength });
+        const plaintext = await simulator.callBytes!(
+          method,
+          JSON.parse(params),
+          new Uint8Array(data),
+        );
+        const buffer = plaintext.slice().buffer as ArrayBuffer;
+        return (answerBytes ? answerBytes(buffer) : buffer) as ArrayBuffer;
+      },
+    };
+    const binding = new DeviceBinding({
+      keyStore: new AndroidKeyStore(reactNativeBridge(rn)),
+      namespace: 'com.example.app',
+    });
+    return { binding, seen };
+  }
+
+  it('sends the ciphertext as an ArrayBuffer and the rest as JSON text', async () => {
+    const { binding, seen } = module();
+    const { encryptionKey } = await binding.createHandshake({ nonce: 'n' });
+    const data = random(20_000);
+    expect(await openEnvelope(binding, await sealEnvelope(data, encryptionKey))).toEqual(data);
+    expect(seen.length).toBe(1);
+    expect(seen[0]!.bytes).toBe(data.length + 16);
+    expect(Object.keys(JSON.parse(seen[0]!.params)).sort()).toEqual(['aad', 'iv', 'key']);
+  });
+
+  it('an answer that is not an ArrayBuffer gives INVALID_ENVELOPE', async () => {
+    const { binding } = module(() => 'not bytes');
+    const { encryptionKey } = await binding.createHandshake({ nonce: 'n' });
+    const envelope = await sealEnvelope(random(100), encryptionKey);
+    expect((await rejection(openEnvelope(binding, envelope))).code).toBe('INVALID_ENVELOPE');
   });
 });

@@ -9,6 +9,12 @@ import type { NativeBridge } from './native-bridge.js';
 export interface ReactNativeDevicebindModule {
   /** Runs a bridge protocol method; `params` and the resolved value are JSON text. */
   call(method: string, params: string): Promise<string>;
+  /**
+   * Optional binary channel, for modules that can take and return an `ArrayBuffer` (a JSI
+   * host object, a C++ TurboModule, a Nitro module): runs `method` with JSON text `params`
+   * and `data`, and resolves with the raw bytes of the result (`decryptContent`: the plaintext).
+   */
+  callBytes?(method: string, params: string, data: ArrayBuffer): Promise<ArrayBuffer>;
 }
 
 /**
@@ -31,7 +37,7 @@ export function reactNativeBridge(
   if (typeof module !== 'object' || module === null || typeof module.call !== 'function') {
     mustBe('module', 'the Devicebind native module (is the native package linked?)');
   }
-  return {
+  const bridge: NativeBridge = {
     async call(method, params) {
       const text = await module.call(method, JSON.stringify(params));
       if (typeof text !== 'string') malformed(`answer to "${method}" (not JSON text)`);
@@ -40,6 +46,18 @@ export function reactNativeBridge(
       } catch (err) {
         return malformed(`answer to "${method}" (not JSON)`, err);
       }
+    },
+  };
+  const callBytes = module.callBytes;
+  if (typeof callBytes !== 'function') return bridge;
+  return {
+    ...bridge,
+    async callBytes(method, params, data) {
+      const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+      const buffer = (whole ? data : data.slice()).buffer as ArrayBuffer;
+      const answer: unknown = await callBytes.call(module, method, JSON.stringify(params), buffer);
+      if (!(answer instanceof ArrayBuffer)) malformed(`answer to "${method}" (not an ArrayBuffer)`);
+      return new Uint8Array(answer);
     },
   };
 }
