@@ -8,38 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { transformAsync } from '@babel/core';
-import { build } from 'esbuild';
+import { buildForHermes, hermesTools } from './hermes-bundle.mjs';
 
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const { hermes } = hermesTools();
+
 const entry = process.argv[2] ?? 'test/hermes/hermes-entry.ts';
-const hermes = join(repoRoot, 'node_modules/hermes-engine-cli/linux64-bin/hermes');
-
-// 1. One script, no module loader at run time: what Metro's serializer produces.
-const bundled = await build({
-  absWorkingDir: repoRoot,
-  entryPoints: [entry],
-  bundle: true,
-  write: false,
-  format: 'iife',
-  platform: 'neutral',
-  target: 'es2022',
-  mainFields: ['module', 'main'],
-  conditions: ['react-native', 'import', 'default'],
-  logLevel: 'error',
-});
-
-// 2. Metro's transform: the React Native Babel preset, helpers inlined (no runtime require).
-const compiled = await transformAsync(bundled.outputFiles[0].text, {
-  babelrc: false,
-  configFile: false,
-  cwd: repoRoot,
-  filename: 'hermes-bundle.js',
-  sourceType: 'script',
-  compact: false,
-  presets: [['@react-native/babel-preset', { enableBabelRuntime: false }]],
-});
+const compiled = { code: await buildForHermes(entry) };
 
 // 3. The seed of the test's random-source stand-in, fresh on every run.
 const prelude = `var DEVICEBIND_HERMES_SEED = ${JSON.stringify(randomBytes(32).toString('hex'))};\n`;

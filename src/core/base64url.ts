@@ -71,9 +71,9 @@ export function decodeBase64url(input: string, what = 'value'): Uint8Array {
     const buffer = nodeBuffer.from(input, 'base64url');
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
   }
-  const binary = (typeof atob === 'function' ? atob : runtimeFallback('atob'))(
-    input.replace(/-/g, '+').replace(/_/g, '/'),
-  );
+  // Hermes: straight into bytes (the alphabet was checked above).
+  if (typeof atob !== 'function') return runtimeFallback('base64urlDecode')(input)!;
+  const binary = atob(input.replace(/-/g, '+').replace(/_/g, '/'));
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < out.length; i++) out[i] = binary.charCodeAt(i);
   return out;

@@ -15,6 +15,12 @@ export interface RuntimeFallbacks {
   atob(base64: string): string;
   /** For `btoa`. */
   btoa(binary: string): string;
+  /**
+   * Unpadded base64url straight to bytes, in one pass (no binary string in between, which
+   * Hermes builds slowly); `undefined` for a character outside the alphabet or an
+   * impossible length. The caller checks the canonical end.
+   */
+  base64urlDecode(text: string): Uint8Array | undefined;
   /** For a working `URL`: an absolute http(s) URL's origin and `htu`, or `undefined`. */
   parseHttpUrl(url: string): HttpTarget | undefined;
 }

@@ -7,6 +7,19 @@ import type { RuntimeFallbacks } from '../core/runtime-fallbacks.js';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const SEXTETS = new Uint8Array(128);
 for (let i = 0; i < 64; i++) SEXTETS[ALPHABET.charCodeAt(i)] = i;
+// base64url's alphabet: 64 for "not in it" (also "+" and "/", which base64url does not use).
+const URL_SEXTETS = new Uint8Array(256).fill(64);
+for (let i = 0; i < 64; i++) URL_SEXTETS[ALPHABET.charCodeAt(i)] = i;
+URL_SEXTETS[43] = 64;
+URL_SEXTETS[47] = 64;
+URL_SEXTETS[45] = 62;
+URL_SEXTETS[95] = 63;
+
+/** The sextet of the character at `i`, 64 when it is not base64url (or not one byte wide). */
+function urlSextet(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  return code < 256 ? URL_SEXTETS[code]! : 64;
+}
 
 /** @internal The plain-JS stand-ins the core uses where the runtime lacks the native ones. */
 export const pureJsCodecs: Omit<RuntimeFallbacks, 'parseHttpUrl'> = {
@@ -55,6 +68,36 @@ export const pureJsCodecs: Omit<RuntimeFallbacks, 'parseHttpUrl'> = {
         rest === 3 ? String.fromCharCode(n >> 16, (n >> 8) & 255) : String.fromCharCode(n >> 16);
     }
     return out;
+  },
+  base64urlDecode(text) {
+    const rest = text.length % 4;
+    if (rest === 1) return undefined;
+    const out = new Uint8Array((text.length >> 2) * 3 + (rest === 0 ? 0 : rest - 1));
+    let bad = 0;
+    let o = 0;
+    let i = 0;
+    for (const full = text.length - rest; i < full; i += 4) {
+      const a = urlSextet(text, i);
+      const b = urlSextet(text, i + 1);
+      const c = urlSextet(text, i + 2);
+      const d = urlSextet(text, i + 3);
+      bad |= a | b | c | d;
+      const n = (a << 18) | (b << 12) | (c << 6) | d;
+      out[o++] = n >> 16;
+      out[o++] = (n >> 8) & 255;
+      out[o++] = n & 255;
+    }
+    if (rest > 0) {
+      const a = urlSextet(text, i);
+      const b = urlSextet(text, i + 1);
+      const c = rest === 3 ? urlSextet(text, i + 2) : 0;
+      bad |= a | b | c;
+      const n = (a << 18) | (b << 12) | (c << 6);
+      out[o++] = n >> 16;
+      if (rest === 3) out[o] = (n >> 8) & 255;
+    }
+    // Every valid sextet is below 64, so bit 6 is set only when some character was not one.
+    return bad & 64 ? undefined : out;
   },
   btoa(binary) {
     let out = '';

@@ -83,3 +83,28 @@ describe('pure-JS base64', () => {
     );
   });
 });
+
+describe('pure-JS base64url straight to bytes', () => {
+  it('decodes any bytes as Node does', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        const text = Buffer.from(bytes).toString('base64url');
+        expect(pureJsCodecs.base64urlDecode(text)).toEqual(bytes);
+      }),
+    );
+  });
+
+  for (const [label, text] of [
+    ['"+" (standard base64)', 'ab+d'],
+    ['"/" (standard base64)', 'ab/d'],
+    ['padding', 'ab=='],
+    ['a space', 'ab d'],
+    ['a character above one byte', 'abŁd'],
+    ['a character in the last group', 'abcd!b'],
+    ['an impossible length', 'abcde'],
+  ] as const) {
+    it(`refuses ${label}`, () => {
+      expect(pureJsCodecs.base64urlDecode(text)).toBeUndefined();
+    });
+  }
+});

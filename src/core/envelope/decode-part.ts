@@ -2,6 +2,7 @@
 // native codec writes straight into the buffer AES-GCM will read, with no regex pass.
 
 import { decodeBase64url, hasCanonicalEnd } from '../base64url.js';
+import { runtimeFallback } from '../runtime-fallbacks.js';
 import { malformed } from './failure.js';
 
 interface NodeBufferWriter {
@@ -77,6 +78,11 @@ export function decodePart(text: string, what: string, spare = 0): Uint8Array {
   let ok = rest !== 1;
   if (ok && text.length >= LARGE && (hasSetFromBase64 || nodeBuffer !== undefined)) {
     ok = decodeLarge(text, out, length);
+  } else if (ok && typeof atob !== 'function') {
+    // Hermes: one pass straight into bytes, with the alphabet checked as it goes.
+    const bytes = runtimeFallback('base64urlDecode')(text);
+    if (bytes === undefined) ok = false;
+    else out.set(bytes);
   } else if (ok) {
     try {
       out.set(decodeBase64url(text, what));
