@@ -7,19 +7,14 @@ import type { RuntimeFallbacks } from '../core/runtime-fallbacks.js';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const SEXTETS = new Uint8Array(128);
 for (let i = 0; i < 64; i++) SEXTETS[ALPHABET.charCodeAt(i)] = i;
-// base64url's alphabet: 64 for "not in it" (also "+" and "/", which base64url does not use).
-const URL_SEXTETS = new Uint8Array(256).fill(64);
+// base64url's alphabet over every UTF-16 code unit, so a lookup needs no range check: 64 for
+// "not in it" (also "+" and "/", which base64url does not use).
+const URL_SEXTETS = new Uint8Array(65536).fill(64);
 for (let i = 0; i < 64; i++) URL_SEXTETS[ALPHABET.charCodeAt(i)] = i;
 URL_SEXTETS[43] = 64;
 URL_SEXTETS[47] = 64;
 URL_SEXTETS[45] = 62;
 URL_SEXTETS[95] = 63;
-
-/** The sextet of the character at `i`, 64 when it is not base64url (or not one byte wide). */
-function urlSextet(text: string, i: number): number {
-  const code = text.charCodeAt(i);
-  return code < 256 ? URL_SEXTETS[code]! : 64;
-}
 
 /** @internal The plain-JS stand-ins the core uses where the runtime lacks the native ones. */
 export const pureJsCodecs: Omit<RuntimeFallbacks, 'parseHttpUrl'> = {
@@ -76,11 +71,12 @@ export const pureJsCodecs: Omit<RuntimeFallbacks, 'parseHttpUrl'> = {
     let bad = 0;
     let o = 0;
     let i = 0;
+    // Inline lookups: a function call per character costs Hermes's interpreter more than the rest.
     for (const full = text.length - rest; i < full; i += 4) {
-      const a = urlSextet(text, i);
-      const b = urlSextet(text, i + 1);
-      const c = urlSextet(text, i + 2);
-      const d = urlSextet(text, i + 3);
+      const a = URL_SEXTETS[text.charCodeAt(i)]!;
+      const b = URL_SEXTETS[text.charCodeAt(i + 1)]!;
+      const c = URL_SEXTETS[text.charCodeAt(i + 2)]!;
+      const d = URL_SEXTETS[text.charCodeAt(i + 3)]!;
       bad |= a | b | c | d;
       const n = (a << 18) | (b << 12) | (c << 6) | d;
       out[o++] = n >> 16;
@@ -88,9 +84,9 @@ export const pureJsCodecs: Omit<RuntimeFallbacks, 'parseHttpUrl'> = {
       out[o++] = n & 255;
     }
     if (rest > 0) {
-      const a = urlSextet(text, i);
-      const b = urlSextet(text, i + 1);
-      const c = rest === 3 ? urlSextet(text, i + 2) : 0;
+      const a = URL_SEXTETS[text.charCodeAt(i)]!;
+      const b = URL_SEXTETS[text.charCodeAt(i + 1)]!;
+      const c = rest === 3 ? URL_SEXTETS[text.charCodeAt(i + 2)]! : 0;
       bad |= a | b | c;
       const n = (a << 18) | (b << 12) | (c << 6);
       out[o++] = n >> 16;

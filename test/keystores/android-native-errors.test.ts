@@ -39,6 +39,7 @@ const EXPECTED: Record<string, string> = {
   UnsupportedAlgorithm: 'UNSUPPORTED_ALGORITHM',
   UnknownMethod: 'PROTOCOL_MISMATCH',
   InvalidParams: 'KEYSTORE_ERROR',
+  ContentDecryptionFailed: 'KEYSTORE_ERROR',
 };
 
 describe('the Android mapping table', () => {

@@ -44,6 +44,7 @@ const EXPECTED: Record<string, string> = {
   UnsupportedAlgorithm: 'UNSUPPORTED_ALGORITHM',
   UnknownMethod: 'PROTOCOL_MISMATCH',
   InvalidParams: 'KEYSTORE_ERROR',
+  ContentDecryptionFailed: 'KEYSTORE_ERROR',
 };
 
 describe('the iOS mapping table', () => {

@@ -62,6 +62,7 @@ final class DevicebindCore {
     case "deleteKey": result = ["deleted": try deleteKey(params.alias())]
     case "listAliases": result = ["aliases": listAliases()]
     case "setAttestation": result = try setAttestation(params)
+    case "decryptContent": result = ["plaintext": base64url(try decryptContent(params))]
     default: throw DevicebindError(code: "UnknownMethod", message: "no method \"\(method)\"")
     }
     if result is NSNull { return "null" }
@@ -78,6 +79,8 @@ final class DevicebindCore {
       "secureEnclave": SecureEnclave.isAvailable,
       "deviceSecure": LAContext().canEvaluatePolicy(.deviceOwnerAuthentication, error: &error),
       "biometrics": LAContext().canEvaluatePolicy(.deviceOwnerAuthenticationWithBiometrics, error: &error),
+      // Optional in the protocol: adapters decrypt content here when this is present.
+      "contentDecryption": ["maxBytes": ContentDecryption.maxBytes],
     ]
   }
 
@@ -295,6 +298,17 @@ final class DevicebindCore {
     }
     authenticated(context)
     return ["sharedSecret": base64url(secret)]
+  }
+
+  /// `decryptContent` over the text channel: everything base64url in the JSON parameters.
+  private func decryptContent(_ params: WireParams) throws -> Data {
+    var aad: Data?
+    if params.json["aad"] != nil { aad = try params.bytes("aad", max: 64 * 1024) }
+    return try ContentDecryption.decrypt(
+      key: try params.bytes("key", max: 32),
+      iv: try params.bytes("iv", max: 12),
+      aad: aad,
+      sealed: try params.bytes("ciphertext", max: ContentDecryption.maxBytes))
   }
 
   private func decrypt(_ params: WireParams) throws -> [String: Any] {

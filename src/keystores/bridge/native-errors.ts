@@ -52,6 +52,11 @@ export const COMMON_NATIVE_ERRORS: Readonly<Record<string, NativeErrorMapping>> 
     message:
       'the native module does not know this method; update the native module to the protocol version of this SDK',
   },
+  // One name for every decryptContent failure (the core answers INVALID_ENVELOPE for it).
+  ContentDecryptionFailed: {
+    code: 'KEYSTORE_ERROR',
+    message: 'the native module could not decrypt the content',
+  },
   InvalidParams: {
     code: 'KEYSTORE_ERROR',
     message:

@@ -75,6 +75,7 @@ class DevicebindCore(private val context: Context) {
             "decrypt" -> decrypt(params, activity)
             "deleteKey" -> JSONObject().put("deleted", deleteKey(params.alias()))
             "listAliases" -> JSONObject().put("aliases", JSONArray(listAliases()))
+            "decryptContent" -> JSONObject().put("plaintext", base64url(decryptContent(params)))
             else -> throw DevicebindException("UnknownMethod", "no method \"$method\"")
         }
         return if (result == JSONObject.NULL) "null" else result.toString()
@@ -95,7 +96,17 @@ class DevicebindCore(private val context: Context) {
             .put("strongBox", strongBox)
             .put("deviceSecure", keyguard.isDeviceSecure)
             .put("biometrics", biometricsEnrolled())
+            // Optional in the protocol: adapters decrypt content here when this is present.
+            .put("contentDecryption", JSONObject().put("maxBytes", ContentDecryption.MAX_BYTES))
     }
+
+    /** `decryptContent` over the text channel: everything base64url in the JSON parameters. */
+    private fun decryptContent(params: WireParams): ByteArray = ContentDecryption.decrypt(
+        params.bytes("key", 32),
+        params.bytes("iv", 12),
+        params.optionalBytes("aad", 64 * 1024),
+        params.bytes("ciphertext", ContentDecryption.MAX_BYTES),
+    )
 
     private suspend fun generateKey(params: WireParams): JSONObject = generating.withLock {
         val alias = params.alias()
