@@ -1,11 +1,21 @@
 // The JS side of the example: picks the adapter for the platform the app runs on, wires it
 // to the native module through reactNativeBridge, and creates the app's DeviceBinding with
-// the pure-JS crypto backend (Hermes has no WebCrypto).
+// react-native-quick-crypto's WebCrypto, falling back to the pure-JS backend for whatever
+// that version lacks (or entirely, without quick-crypto: Hermes has no WebCrypto of its own).
 //
-// Import the random-source polyfill before devicebind, in the app's entry file:
-//   import 'react-native-get-random-values';
+// In the app's entry file, before devicebind:
+//   import { install } from 'react-native-quick-crypto';
+//   install(); // globalThis.crypto: subtle and getRandomValues
+//   import 'web-streams-polyfill/polyfill'; // ReadableStream, for openEnvelopeStream
+// (Without quick-crypto, import 'react-native-get-random-values' instead.)
 
-import { DeviceBinding, isDeviceBindingError, type KeyStore } from 'devicebind';
+import {
+  type CryptoBackend,
+  DeviceBinding,
+  isDeviceBindingError,
+  type KeyStore,
+  webCryptoBackend,
+} from 'devicebind';
 import { pureJsCrypto } from 'devicebind/crypto/pure-js';
 import { AndroidKeyStore, reactNativeBridge } from 'devicebind/keystores/android';
 import { IosKeychainKeyStore } from 'devicebind/keystores/ios';
@@ -24,11 +34,22 @@ function createKeyStore(): KeyStore {
   throw new Error(`devicebind has no native key store on ${Platform.OS}`);
 }
 
+/**
+ * WebCrypto where react-native-quick-crypto installed one, each operation it lacks in pure JS;
+ * pure JS throughout otherwise. Large files are decrypted by the native module itself when it
+ * offers `decryptContent` (the reference code does): the adapters use it on their own.
+ */
+function createCrypto(): CryptoBackend {
+  const webcrypto = (globalThis as { crypto?: Crypto }).crypto;
+  if (webcrypto?.subtle === undefined) return pureJsCrypto;
+  return webCryptoBackend(webcrypto, { fallback: pureJsCrypto });
+}
+
 /** The app's one binding: keys `com.example.app.signing` and `com.example.app.encryption`. */
 export const binding = new DeviceBinding({
   keyStore: createKeyStore(),
   namespace: 'com.example.app',
-  crypto: pureJsCrypto,
+  crypto: createCrypto(),
   // Keys live in the TEE / StrongBox / Secure Enclave and need a fingerprint or face within
   // the last two minutes; a new enrolment invalidates them.
   hardware: 'strongbox-preferred',
