@@ -175,14 +175,23 @@ export interface KeyStore {
   decryptContent?(request: ContentDecryptionRequest): Promise<Uint8Array | undefined>;
 }
 
-/** What {@link KeyStore.decryptContent} decrypts: AES-GCM with a 128-bit tag. */
-export interface ContentDecryptionRequest {
+/**
+ * What {@link KeyStore.decryptContent} decrypts: AES-GCM with a 128-bit tag, over bytes
+ * (`sealed`: ciphertext ‖ tag) or over a ciphertext still in base64url text (`ciphertext`
+ * and `tag`), which native code then decodes itself.
+ */
+export type ContentDecryptionRequest = ContentDecryptionBase &
+  (
+    | { readonly sealed: Uint8Array; readonly ciphertext?: undefined; readonly tag?: undefined }
+    | { readonly sealed?: undefined; readonly ciphertext: string; readonly tag: Uint8Array }
+  );
+
+/** What every {@link ContentDecryptionRequest} carries. */
+export interface ContentDecryptionBase {
   /** The 16- or 32-byte content key. */
   readonly key: Uint8Array;
   /** The 12-byte IV. */
   readonly iv: Uint8Array;
-  /** Ciphertext followed by the 16-byte tag. */
-  readonly sealed: Uint8Array;
   /** Additional authenticated data, if any. */
   readonly aad?: Uint8Array;
 }

@@ -4,6 +4,7 @@
 // failure is still the one INVALID_ENVELOPE, whichever side decrypted.
 
 import { describe, expect, it } from 'vitest';
+import { encodeBase64url } from '../../src/core/base64url.js';
 import { DeviceBinding } from '../../src/core/device-binding.js';
 import { pureJsCrypto } from '../../src/crypto/pure-js.js';
 import { openEnvelope, openEnvelopeStream, seal, unseal } from '../../src/envelopes.js';
@@ -309,5 +310,58 @@ describe('reactNativeBridge over a module with a binary channel (callBytes)', ()
     const { encryptionKey } = await binding.createHandshake({ nonce: 'n' });
     const envelope = await sealEnvelope(random(100), encryptionKey);
     expect((await rejection(openEnvelope(binding, envelope))).code).toBe('INVALID_ENVELOPE');
+  });
+});
+
+describe('decryptContent with the ciphertext still in base64url text (what Hermes sends)', () => {
+  async function sealedText() {
+    const key = random(32);
+    const iv = random(12);
+    const aad = random(20);
+    const plaintext = random(10_000);
+    const subtleKey = await crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt']);
+    const sealed = new Uint8Array(
+      await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: aad },
+        subtleKey,
+        plaintext,
+      ),
+    );
+    const ciphertext = encodeBase64url(sealed.subarray(0, -16));
+    return { key, iv, aad, plaintext, ciphertext, tag: sealed.slice(-16) };
+  }
+
+  for (const binaryChannel of [false, true]) {
+    it(`the native side decodes and decrypts it (${binaryChannel ? 'binary' : 'text'} channel)`, async () => {
+      const { simulator, keyStore } = device('ios', { binaryChannel });
+      const { plaintext, ...request } = await sealedText();
+      expect(await keyStore.decryptContent(request)).toEqual(plaintext);
+      expect(contentCalls(simulator)[0]!.params.ciphertext).toBe(request.ciphertext);
+    });
+
+    it(`a wrong tag is refused (${binaryChannel ? 'binary' : 'text'} channel)`, async () => {
+      const { keyStore } = device('android', { binaryChannel });
+      const { plaintext: _, tag, ...request } = await sealedText();
+      tag[0]! ^= 1;
+      expect((await rejection(keyStore.decryptContent({ ...request, tag }))).code).toBe(
+        'KEYSTORE_ERROR',
+      );
+    });
+  }
+
+  it('text that is not base64url is refused by the native side', async () => {
+    const { keyStore } = device('android');
+    const { plaintext: _, ...request } = await sealedText();
+    const err = await rejection(
+      keyStore.decryptContent({ ...request, ciphertext: `${request.ciphertext.slice(0, -4)}+/+/` }),
+    );
+    expect((err.cause as { code?: string }).code).toBe('InvalidParams');
+  });
+
+  it('a tag that is not 16 bytes is refused', async () => {
+    const { keyStore } = device('android');
+    const { plaintext: _, ...request } = await sealedText();
+    const err = await rejection(keyStore.decryptContent({ ...request, tag: new Uint8Array(12) }));
+    expect(err.code).toBe('INVALID_ARGUMENT');
   });
 });

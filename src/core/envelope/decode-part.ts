@@ -49,6 +49,22 @@ function decodeSliceInto(text: string, target: Uint8Array): boolean {
 // this pattern at once for the usual one-byte strings, which cannot contain such characters.
 const WIDE = /[\u0100-\uffff]/;
 
+/**
+ * @internal Whether this runtime decodes base64url in interpreted code (React Native's
+ * Hermes: no Buffer, no Uint8Array.fromBase64, no atob). There, a large ciphertext that
+ * native code can decode itself is only checked, not decoded.
+ */
+export const slowBase64 =
+  !hasSetFromBase64 && nodeBuffer === undefined && typeof atob !== 'function';
+
+/**
+ * @internal Checks that `text` is canonical unpadded base64url (RFC 4648 §5, §3.5) without
+ * decoding it. @throws `INVALID_ENVELOPE` naming `what`
+ */
+export function checkPart(text: string, what: string): void {
+  if (text.length % 4 === 1 || !/^[\w-]*$/.test(text) || !hasCanonicalEnd(text)) malformed(what);
+}
+
 function decodeLarge(text: string, out: Uint8Array, length: number): boolean {
   if (!hasSetFromBase64 && WIDE.test(text)) return false;
   for (let i = 0; i < text.length; i += SLICE) {

@@ -8,8 +8,9 @@ import { utf8Encode } from '../utf8.js';
 import { recoverContentKey } from './content-key.js';
 import { checkEnvelopeKey } from './envelope-key.js';
 import { malformed, openFailed } from './failure.js';
-import { decodeBody, parseJwe } from './parse-jwe.js';
+import { decodeBody, parseJwe, sealedOf } from './parse-jwe.js';
 import { resolveHeader } from './resolve-header.js';
+import { decryptText, type TextDecryption } from './store-content.js';
 import type { EnvelopeKey, FlattenedJwe, OpenEnvelopeOptions } from './types.js';
 
 /** @internal `options.aad` as bytes, or undefined when absent or empty (as `jose` treats it). */
@@ -73,7 +74,10 @@ export async function openEnvelopeWithKey(
   try {
     cek = await recoverContentKey(key, h, body.encryptedKey);
     const gcmKey = await key.crypto.importAesGcmKey(cek);
-    return await key.crypto.aesGcmDecrypt(gcmKey, body.iv, body.sealed, additionalData);
+    const asText = (key.crypto as TextDecryption)[decryptText];
+    return await (body.sealed === undefined && asText !== undefined
+      ? asText(gcmKey, body.iv, body.ciphertext, body.tag, additionalData)
+      : key.crypto.aesGcmDecrypt(gcmKey, body.iv, sealedOf(body), additionalData));
   } catch (err) {
     // Store errors about the key or the user pass through; anything else is the one error.
     if (cek === undefined && err instanceof DeviceBindingError) throw err;

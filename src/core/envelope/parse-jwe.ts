@@ -3,7 +3,7 @@
 
 import { mustBe } from '../assert.js';
 import { utf8Decode } from '../utf8.js';
-import { decodePart } from './decode-part.js';
+import { checkPart, decodePart, slowBase64 } from './decode-part.js';
 import { malformed } from './failure.js';
 import type { FlattenedJwe } from './types.js';
 
@@ -22,8 +22,22 @@ export interface ParsedJwe {
 export interface JweBody {
   encryptedKey: Uint8Array;
   iv: Uint8Array;
-  /** Ciphertext ‖ 16-byte tag. */
-  sealed: Uint8Array;
+  /**
+   * Ciphertext ‖ 16-byte tag; `undefined` where base64url decodes slowly (Hermes): the
+   * ciphertext was checked, and is decoded only if native code cannot take it as text.
+   */
+  sealed: Uint8Array | undefined;
+  /** The ciphertext as base64url text (checked). */
+  ciphertext: string;
+  tag: Uint8Array;
+}
+
+/** @internal Ciphertext ‖ tag of `body`, decoding the ciphertext if that was deferred. */
+export function sealedOf(body: JweBody): Uint8Array {
+  if (body.sealed !== undefined) return body.sealed;
+  const sealed = decodePart(body.ciphertext, 'ciphertext', 16);
+  sealed.set(body.tag, sealed.length - 16);
+  return sealed;
 }
 
 const MAX_HEADER = 16384;
@@ -126,19 +140,24 @@ export function decodeBody(jwe: ParsedJwe): JweBody {
   if (typeof tag !== 'string' || tag.length !== 22) malformed('tag (128 bits)');
   if (typeof ciphertext !== 'string') malformed('ciphertext');
   const tagBytes = decodePart(tag, 'tag');
-  let sealed: Uint8Array;
+  let sealed: Uint8Array | undefined;
   try {
-    sealed = decodePart(ciphertext, 'ciphertext', 16);
+    // Where decoding is interpreted (Hermes), a large ciphertext is checked here and decoded
+    // later only if no native decryptor takes it as text.
+    if (slowBase64 && ciphertext.length >= 1024) checkPart(ciphertext, 'ciphertext');
+    else sealed = decodePart(ciphertext, 'ciphertext', 16);
   } catch (err) {
     if (jwe.aadB64 === undefined && ciphertext.includes('.')) {
       malformed('compact form (five parts)');
     }
     throw err;
   }
-  sealed.set(tagBytes, sealed.length - 16);
+  sealed?.set(tagBytes, sealed.length - 16);
   return {
     encryptedKey: decodePart(encryptedKey, 'encrypted_key'),
     iv: decodePart(iv, 'iv'),
     sealed,
+    ciphertext,
+    tag: tagBytes,
   };
 }

@@ -3,6 +3,24 @@
 
 import type { KeyStore } from '../../keystores/contract.js';
 import type { AesGcmKey, CryptoBackend } from '../crypto-backend.js';
+import { decodePart } from './decode-part.js';
+
+/**
+ * @internal A backend's optional AES-GCM decryption of a ciphertext still in base64url text
+ * (checked by the caller), so that a native decryptor decodes it, not interpreted JavaScript.
+ */
+export const decryptText: unique symbol = Symbol('devicebind.decryptText');
+
+/** @internal A backend that may have {@link decryptText}. */
+export interface TextDecryption {
+  [decryptText]?: (
+    key: AesGcmKey,
+    iv: Uint8Array,
+    ciphertext: string,
+    tag: Uint8Array,
+    aad: Uint8Array | undefined,
+  ) => Promise<Uint8Array>;
+}
 
 interface StoreContentKey {
   readonly raw: Uint8Array;
@@ -27,7 +45,7 @@ export function withStoreContentDecryption(
     k.own ??= crypto.importAesGcmKey(k.raw);
     return k.own;
   };
-  return {
+  const backend: CryptoBackend & TextDecryption = {
     ...crypto,
     importAesGcmKey: async (raw) => ({ raw: raw.slice() }) as unknown as AesGcmKey,
     aesGcmEncrypt: async (key, iv, plaintext, aad) =>
@@ -37,5 +55,20 @@ export function withStoreContentDecryption(
       const plaintext = await decryptContent({ key: raw, iv, sealed, ...(aad && { aad }) });
       return plaintext ?? crypto.aesGcmDecrypt(await own(key), iv, sealed, aad);
     },
+    async [decryptText](key, iv, ciphertext, tag, aad) {
+      const { raw } = key as unknown as StoreContentKey;
+      const plaintext = await decryptContent({
+        key: raw,
+        iv,
+        ciphertext,
+        tag,
+        ...(aad && { aad }),
+      });
+      if (plaintext !== undefined) return plaintext;
+      const sealed = decodePart(ciphertext, 'ciphertext', 16);
+      sealed.set(tag, sealed.length - 16);
+      return crypto.aesGcmDecrypt(await own(key), iv, sealed, aad);
+    },
   };
+  return backend;
 }

@@ -77,6 +77,7 @@ export interface PlatformProfile<I> {
 }
 
 const MAX_SIGN_INPUT = 1024 * 1024;
+const EMPTY = new Uint8Array(0);
 const MAX_CIPHERTEXT = 1024;
 const MAX_PLAINTEXT = 512;
 const MAX_ALIASES = 10_000;
@@ -172,27 +173,34 @@ export class BridgeCore<I> {
    * go over the bridge's binary channel when it has one, else as base64url text.
    */
   async decryptContent(request: ContentDecryptionRequest): Promise<Uint8Array | undefined> {
-    const { key, iv, sealed, aad } = checkContentRequest(request);
+    const { key, iv, aad, sealed, text, plaintextLength: expected } = checkContentRequest(request);
     await this.info();
     const max = this.#contentMaxBytes;
-    if (max === undefined || sealed.length > max) return undefined;
+    if (max === undefined || expected + GCM_TAG_LENGTH > max) return undefined;
     const params = {
       key: encodeBase64url(key),
       iv: encodeBase64url(iv),
       ...(aad !== undefined && aad.length > 0 && { aad: encodeBase64url(aad) }),
+      // Text stays text (the native side decodes it); bytes go as data or as base64url.
+      ...(text !== undefined && { ciphertext: text.ciphertext, tag: encodeBase64url(text.tag) }),
     };
-    const expected = sealed.length - GCM_TAG_LENGTH;
     const what = 'decryptContent result';
     if (typeof this.#bridge.callBytes === 'function') {
-      const answer = await this.call('decryptContent', params, { data: sealed });
+      const answer = await this.call('decryptContent', params, { data: sealed ?? EMPTY });
       const plaintext = answer instanceof ArrayBuffer ? new Uint8Array(answer) : answer;
       if (!(plaintext instanceof Uint8Array) || plaintext.length !== expected) malformed(what);
       return plaintext;
     }
-    const answer = await this.call('decryptContent', {
-      ...params,
-      ciphertext: encodeBase64url(sealed),
-    });
+    const answer = await this.call(
+      'decryptContent',
+      sealed === undefined
+        ? params
+        : {
+            ...params,
+            ciphertext: encodeBase64url(sealed.subarray(0, expected)),
+            tag: encodeBase64url(sealed.subarray(expected)),
+          },
+    );
     return readBytes(readObject(answer, what), 'plaintext', what, expected, expected);
   }
 

@@ -23,15 +23,40 @@ export function readContentDecryption(info: Record<string, unknown>): number | u
   return readInteger(capability, 'maxBytes', what, GCM_TAG_LENGTH, MAX_CONTENT);
 }
 
+/** @internal A checked request: its content as bytes or as base64url text, and its size. */
+export interface CheckedContentRequest {
+  readonly key: Uint8Array;
+  readonly iv: Uint8Array;
+  readonly aad: Uint8Array | undefined;
+  /** Ciphertext ‖ tag, when given as bytes. */
+  readonly sealed: Uint8Array | undefined;
+  /** The ciphertext as base64url text and the tag, when given so. */
+  readonly text: { readonly ciphertext: string; readonly tag: Uint8Array } | undefined;
+  /** The plaintext's length: the ciphertext's. */
+  readonly plaintextLength: number;
+}
+
 /** @internal Checks a {@link ContentDecryptionRequest}. @throws `INVALID_ARGUMENT` */
-export function checkContentRequest(value: unknown): ContentDecryptionRequest {
+export function checkContentRequest(value: unknown): CheckedContentRequest {
   const request = assertObject(value, 'request') as ContentDecryptionRequest;
   const key = assertBytes(request.key, 'request.key');
   if (key.length !== 16 && key.length !== 32) mustBe('request.key', '16 or 32 bytes');
   const iv = assertBytes(request.iv, 'request.iv');
   if (iv.length !== 12) mustBe('request.iv', '12 bytes');
-  const sealed = assertBytes(request.sealed, 'request.sealed');
-  if (sealed.length < GCM_TAG_LENGTH) mustBe('request.sealed', 'at least the 16-byte tag');
   const aad = request.aad === undefined ? undefined : assertBytes(request.aad, 'request.aad');
-  return { key, iv, sealed, ...(aad !== undefined && { aad }) };
+  if (request.sealed !== undefined) {
+    const sealed = assertBytes(request.sealed, 'request.sealed');
+    if (sealed.length < GCM_TAG_LENGTH) mustBe('request.sealed', 'at least the 16-byte tag');
+    const plaintextLength = sealed.length - GCM_TAG_LENGTH;
+    return { key, iv, aad, sealed, text: undefined, plaintextLength };
+  }
+  // The text is the caller's to have checked (the core does, before the key store is used);
+  // the native side refuses text that is not base64url with InvalidParams.
+  const { ciphertext } = request;
+  if (typeof ciphertext !== 'string' || ciphertext.length % 4 === 1)
+    mustBe('request.ciphertext', 'base64url text, or "request.sealed" bytes');
+  const tag = assertBytes(request.tag, 'request.tag');
+  if (tag.length !== GCM_TAG_LENGTH) mustBe('request.tag', '16 bytes');
+  const plaintextLength = Math.floor((ciphertext.length * 3) / 4);
+  return { key, iv, aad, sealed: undefined, text: { ciphertext, tag }, plaintextLength };
 }

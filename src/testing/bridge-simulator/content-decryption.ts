@@ -4,8 +4,15 @@
 
 import { gcm } from '@noble/ciphers/aes.js';
 import { encodeBase64url } from '../../core/base64url.js';
+import { concatBytes } from '../../core/bytes.js';
 import { NativeFailure } from './native-failure.js';
 import { bytesParam } from './wire-params.js';
+
+function tagParam(params: Record<string, unknown>): Uint8Array {
+  const tag = bytesParam(params, 'tag', 16);
+  if (tag.length !== 16) throw new NativeFailure('InvalidParams', 'parameter "tag" is malformed');
+  return tag;
+}
 
 /** @internal What the simulated native side offers for content decryption. */
 export interface ContentDecryptionSettings {
@@ -35,7 +42,12 @@ export function decryptContent(
     throw new NativeFailure('InvalidParams', 'parameter "key" or "iv" is malformed');
   }
   const aad = params.aad === undefined ? undefined : bytesParam(params, 'aad', 64 * 1024);
-  const sealed = data ?? bytesParam(params, 'ciphertext', settings.maxBytes);
+  // The content comes as the binary channel's data (ciphertext ‖ tag), or as base64url text
+  // in `ciphertext` and `tag` (on either channel, with empty data on the binary one).
+  const sealed =
+    data !== undefined && data.length > 0
+      ? data
+      : concatBytes(bytesParam(params, 'ciphertext', settings.maxBytes), tagParam(params));
   if (sealed.length > settings.maxBytes || sealed.length < 16) {
     throw new NativeFailure('InvalidParams', 'parameter "ciphertext" is missing or malformed');
   }
