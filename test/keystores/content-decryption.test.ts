@@ -319,14 +319,8 @@ describe('decryptContent with the ciphertext still in base64url text (what Herme
     const iv = random(12);
     const aad = random(20);
     const plaintext = random(10_000);
-    const subtleKey = await crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt']);
-    const sealed = new Uint8Array(
-      await crypto.subtle.encrypt(
-        { name: 'AES-GCM', iv, additionalData: aad },
-        subtleKey,
-        plaintext,
-      ),
-    );
+    const gcmKey = await pureJsCrypto.importAesGcmKey(key);
+    const sealed = await pureJsCrypto.aesGcmEncrypt(gcmKey, iv, plaintext, aad);
     const ciphertext = encodeBase64url(sealed.subarray(0, -16));
     return { key, iv, aad, plaintext, ciphertext, tag: sealed.slice(-16) };
   }
