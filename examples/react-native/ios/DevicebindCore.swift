@@ -300,15 +300,18 @@ final class DevicebindCore {
     return ["sharedSecret": base64url(secret)]
   }
 
-  /// `decryptContent` over the text channel: everything base64url in the JSON parameters.
-  private func decryptContent(_ params: WireParams) throws -> Data {
+  /// `decryptContent` with everything base64url in the JSON parameters: the text channel, or
+  /// the binary channel called with empty data (JS then sends an envelope's ciphertext as the
+  /// text it already is, and this side decodes it). A binary channel with data calls
+  /// ContentDecryption.decrypt with the bytes directly.
+  func decryptContent(_ params: WireParams) throws -> Data {
     var aad: Data?
     if params.json["aad"] != nil { aad = try params.bytes("aad", max: 64 * 1024) }
     return try ContentDecryption.decrypt(
       key: try params.bytes("key", max: 32),
       iv: try params.bytes("iv", max: 12),
       aad: aad,
-      sealed: try params.bytes("ciphertext", max: ContentDecryption.maxBytes))
+      sealed: try params.bytes("ciphertext", max: ContentDecryption.maxBytes) + params.bytes("tag", max: 16))
   }
 
   private func decrypt(_ params: WireParams) throws -> [String: Any] {

@@ -100,12 +100,17 @@ class DevicebindCore(private val context: Context) {
             .put("contentDecryption", JSONObject().put("maxBytes", ContentDecryption.MAX_BYTES))
     }
 
-    /** `decryptContent` over the text channel: everything base64url in the JSON parameters. */
-    private fun decryptContent(params: WireParams): ByteArray = ContentDecryption.decrypt(
+    /**
+     * `decryptContent` with everything base64url in the JSON parameters: the text channel, or
+     * the binary channel called with empty data (JS then sends an envelope's ciphertext as the
+     * text it already is, and this side decodes it). A binary channel with data calls
+     * ContentDecryption.decrypt with the bytes directly.
+     */
+    fun decryptContent(params: WireParams): ByteArray = ContentDecryption.decrypt(
         params.bytes("key", 32),
         params.bytes("iv", 12),
         params.optionalBytes("aad", 64 * 1024),
-        params.bytes("ciphertext", ContentDecryption.MAX_BYTES),
+        params.bytes("ciphertext", ContentDecryption.MAX_BYTES) + params.bytes("tag", 16),
     )
 
     private suspend fun generateKey(params: WireParams): JSONObject = generating.withLock {
