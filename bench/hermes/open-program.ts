@@ -2,7 +2,6 @@
 // stream) as a React Native app does, with the pure-JS backend and the Android adapter over a
 // replayed native side, and prints how long that took. Built by bench/hermes-open.ts.
 
-import { nativeFeatures } from '../../test/hermes/hermes-polyfills.js';
 import { ReadableStream as ReadableStreamPolyfill } from 'web-streams-polyfill';
 import { decodeBase64url } from '../../src/core/base64url.js';
 import { DeviceBinding } from '../../src/core/device-binding.js';
@@ -10,6 +9,7 @@ import { pureJsCrypto } from '../../src/crypto/pure-js.js';
 import { openEnvelope, openEnvelopeStream, unseal } from '../../src/envelopes.js';
 import { AndroidKeyStore } from '../../src/keystores/android/index.js';
 import { reactNativeBridge } from '../../src/keystores/bridge/react-native.js';
+import { nativeFeatures } from '../../test/hermes/hermes-polyfills.js';
 import { type Recording, replayedModule } from './replayed-native.js';
 
 declare const print: (text: string) => void;

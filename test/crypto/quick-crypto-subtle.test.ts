@@ -83,7 +83,7 @@ for (const profile of QUICK_CRYPTO_PROFILES) {
       it('handshake and request proof verify on the server', async () => {
         const { binding } = bind();
         const handshake = await binding.createHandshake({ nonce: 'n-1' });
-        const verified = await verifyHandshake(handshake.token, { nonce: 'n-1' });
+        const verified = await verifyHandshake(handshake.token, { expectedNonce: 'n-1' });
         expect(verified.encryptionKey.alg).toBe(device.alg);
         const body = '{"a":1}';
         const headers = await binding.signRequest({ method: 'POST', url: URL_, body });

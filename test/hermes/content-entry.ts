@@ -3,7 +3,6 @@
 // through the JS path with a module from before the method, in React Native's engine, where
 // an envelope's ciphertext crosses as base64url text for native code to decode.
 
-import { nativeFeatures } from './hermes-polyfills.js';
 import { DeviceBinding } from '../../src/core/device-binding.js';
 import { utf8Decode, utf8Encode } from '../../src/core/utf8.js';
 import { pureJsCrypto } from '../../src/crypto/pure-js.js';
@@ -15,6 +14,7 @@ import {
   type BridgeSimulatorOptions,
   createBridgeSimulator,
 } from '../../src/testing/bridge-simulator/index.js';
+import { nativeFeatures } from './hermes-polyfills.js';
 
 declare const print: (text: string) => void;
 
