@@ -37,6 +37,8 @@ export type { CreateHandshakeOptions, Handshake } from './core/handshake.js';
 export type { EcPublicJwk, OkpPublicJwk, PublicJwk, RsaPublicJwk } from './core/jwk.js';
 export type {
   AuthenticationPrompt,
+  ContentDecryptionBase,
+  ContentDecryptionRequest,
   HardwarePreference,
   KeyAlgorithm,
   KeyAttestation,

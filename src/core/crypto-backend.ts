@@ -239,7 +239,8 @@ let defaultDigests: DigestBackend | undefined;
 /** @internal The backend used when none is given: WebCrypto, created on first use. */
 export function resolveCryptoBackend(backend: CryptoBackend | undefined): CryptoBackend {
   if (backend !== undefined) return backend;
-  defaultBackend ??= webCryptoBackend();
+  // Not webCryptoBackend(): bundles that only use the default carry no fallback code.
+  defaultBackend ??= subtleBackend(globalThis.crypto);
   return defaultBackend;
 }
 
