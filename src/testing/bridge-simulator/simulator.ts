@@ -60,6 +60,7 @@ export interface BridgeSimulatorOptions {
    * what the attestations say about the device (e.g. `{ deviceLocked: false }`).
    */
   attestation?: { authority?: AttestationAuthority; facts?: AndroidAttestationFacts };
+  /**
    * Bulk AES-GCM decryption (`decryptContent`), advertised in `getInfo` (default
    * `{ maxBytes: 64 MiB }`, as the reference native code); `false` is a native module from
    * before it, which the adapters must keep working with.
