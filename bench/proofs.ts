@@ -1,5 +1,6 @@
 // DPoP proofs: signing (raw WebCrypto, jose, dpop, DeviceBinding.signRequest) and verifying
-// (raw WebCrypto, jose with EmbeddedJWK, jose with an imported key, verifyRequest).
+// (raw WebCrypto, jose with EmbeddedJWK, jose with an imported key, verifyRequest), with and
+// without an access token (`ath`), one at a time and 16 in flight.
 
 import { generateProof } from 'dpop';
 import { EmbeddedJWK, importJWK, jwtVerify, SignJWT } from 'jose';
@@ -7,7 +8,7 @@ import * as deviceBindingModule from '../src/core/device-binding.js';
 import * as webCryptoStoreModule from '../src/keystores/webcrypto/index.js';
 import { MemoryReplayCache } from '../src/server/index.js';
 import { type BenchCase, type BenchGroup, defineBench, isMissingModule } from './lib/bench.js';
-import { benchDevice, proofPool, randomJti, verifyRequestCase } from './lib/proof-pool.js';
+import { athOf, benchDevice, proofPool, randomJti, verifyRequestCase } from './lib/proof-pool.js';
 
 const subtle = globalThis.crypto.subtle;
 const ES256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
@@ -104,6 +105,52 @@ export default defineBench(async () => {
     verifyRequestCase('verifyRequest (replay cache)', device, pool, URL, newReplayCache),
   ];
 
+  // ---- verifying with an access token: the `ath` check on top of the signature.
+  // A JWT access token of a typical size (about 700 characters).
+  const accessToken = `eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCJ9.${b64url(crypto.getRandomValues(new Uint8Array(420)))}.${b64url(crypto.getRandomValues(new Uint8Array(64)))}`;
+  const tokenPool = await proofPool(device, POOL_SIZE, URL, accessToken);
+  const nextForJoseAth = (() => {
+    let i = 0;
+    return () => tokenPool[i++ % POOL_SIZE]!;
+  })();
+  const tokenCases: BenchCase[] = [
+    verifyCases[0]!,
+    {
+      // What a resource server on jose does: verify, then hash the token and compare.
+      name: 'jose jwtVerify EmbeddedJWK + ath digest',
+      run: async () => {
+        const { payload } = await jwtVerify(nextForJoseAth(), EmbeddedJWK, joseOptions);
+        if (payload.ath !== (await athOf(accessToken))) throw new Error('ath mismatch');
+      },
+    },
+    verifyRequestCase(
+      'verifyRequest + access token (replay cache)',
+      device,
+      tokenPool,
+      URL,
+      newReplayCache,
+      accessToken,
+    ),
+  ];
+  const withToken = (inFlight: number, label: string): BenchGroup => ({
+    name: `DPoP proof verification with an access token (ES256), ${label}`,
+    baseline: 'raw subtle.verify',
+    cases: tokenCases,
+    inFlight,
+    ratios: [
+      [
+        'verifyRequest + token / raw verify',
+        'verifyRequest + access token (replay cache)',
+        'raw subtle.verify',
+      ],
+      [
+        'verifyRequest + token / jose + ath',
+        'verifyRequest + access token (replay cache)',
+        'jose jwtVerify EmbeddedJWK + ath digest',
+      ],
+    ],
+  });
+
   // One proof at a time measures a request's latency; with calls in flight, the thread
   // pool's wake-up time overlaps and the figure is throughput (16 saturates two cores).
   const signing = (inFlight: number, label: string): BenchGroup => ({
@@ -140,5 +187,7 @@ export default defineBench(async () => {
         ],
       ],
     },
+    withToken(1, 'one at a time'),
+    withToken(16, '16 in flight'),
   ];
 });

@@ -28,13 +28,25 @@ export async function benchDevice(): Promise<BenchDevice> {
   return { pair, jwk, header: { typ: 'dpop+jwt', alg: 'ES256', jwk } };
 }
 
-/** `size` proofs for GET `url`, issued now, each with a fresh jti. */
-export async function proofPool(device: BenchDevice, size: number, url: string): Promise<string[]> {
+/** The `ath` of an access token (RFC 9449 §4.2): base64url SHA-256 of it. */
+export async function athOf(accessToken: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken));
+  return Buffer.from(digest).toString('base64url');
+}
+
+/** `size` proofs for GET `url`, issued now, each with a fresh jti (and `ath` for a token). */
+export async function proofPool(
+  device: BenchDevice,
+  size: number,
+  url: string,
+  accessToken?: string,
+): Promise<string[]> {
   const pool: string[] = [];
   const iat = Math.floor(Date.now() / 1000);
+  const ath = accessToken === undefined ? {} : { ath: await athOf(accessToken) };
   for (let i = 0; i < size; i++) {
     pool.push(
-      await new SignJWT({ jti: randomJti(), htm: 'GET', htu: url, iat })
+      await new SignJWT({ jti: randomJti(), htm: 'GET', htu: url, iat, ...ath })
         .setProtectedHeader(device.header)
         .sign(device.pair.privateKey),
     );
@@ -45,7 +57,8 @@ export async function proofPool(device: BenchDevice, size: number, url: string):
 /**
  * A case that verifies the pooled proofs of `device` in turn with `verifyRequest`, checking
  * replay with `newCache()`: each proof is accepted once per cache, so it starts a new cache
- * each time the pool wraps.
+ * each time the pool wraps. With `accessToken`, each request presents it (`Authorization:
+ * DPoP`), as the pool's proofs must have been made for it.
  */
 export function verifyRequestCase(
   name: string,
@@ -53,7 +66,9 @@ export function verifyRequestCase(
   pool: readonly string[],
   url: string,
   newCache: () => ReplayCache,
+  accessToken?: string,
 ): BenchCase {
+  const authorization = accessToken === undefined ? {} : { authorization: `DPoP ${accessToken}` };
   let replayCache = newCache();
   let verified = 0;
   return {
@@ -62,8 +77,8 @@ export function verifyRequestCase(
       if (verified > 0 && verified % pool.length === 0) replayCache = newCache();
       const proof = pool[verified++ % pool.length]!;
       return verifyRequest(
-        { method: 'GET', url, headers: { dpop: proof } },
-        { signingKey: device.jwk, replayCache },
+        { method: 'GET', url, headers: { dpop: proof, ...authorization } },
+        { signingKey: device.jwk, replayCache, accessToken },
       );
     },
   };

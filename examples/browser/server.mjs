@@ -33,6 +33,10 @@ function checkPassword(username, password) {
   return timingSafeEqual(scryptSync(password, user.salt, 32), user.hash) ? user : undefined;
 }
 
+// The origin the page is served from, from configuration (PUBLIC_ORIGIN) or the address
+// bound: proofs must name it. Never taken from the Host header, which the client chooses.
+let publicOrigin = 'http://127.0.0.1';
+
 // ── Sign-in challenges: single use, five minutes.
 const challenges = new Map();
 function issueChallenge() {
@@ -90,11 +94,18 @@ async function authenticate(req, res, body) {
     await verifyRequest(
       {
         method: req.method,
-        url: `http://${req.headers.host}${req.url}`,
+        url: req.url,
         headers: req.headers,
         body: body.length > 0 ? body : undefined,
       },
-      { signingKey: session.signingKey, accessToken, replayCache, expectedNonce: dpopNonces },
+      // The proof must name this server's public origin, never one the Host header claims.
+      {
+        signingKey: session.signingKey,
+        accessToken,
+        replayCache,
+        expectedNonce: dpopNonces,
+        expectedOrigin: publicOrigin,
+      },
     );
     return session;
   } catch (err) {
@@ -216,7 +227,8 @@ export async function startExampleServer({ port = 0 } = {}) {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
-  return { url: `http://127.0.0.1:${server.address().port}/`, server };
+  publicOrigin = process.env.PUBLIC_ORIGIN ?? `http://127.0.0.1:${server.address().port}`;
+  return { url: `${publicOrigin}/`, server };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

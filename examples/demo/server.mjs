@@ -38,6 +38,7 @@ export async function startDemoServer() {
   const bindings = new Map(); // deviceId → { username, signingKey, encryptionKey }
   const replayCache = new MemoryReplayCache();
   const nonces = createNonceIssuer({ secret: randomBytes(32) });
+  let origin = 'http://127.0.0.1'; // set once the server listens
   const tokenKeys = await generateKeyPair('ES256');
 
   const json = (res, status, body, headers = {}) => {
@@ -69,7 +70,7 @@ export async function startDemoServer() {
     return [200, { access_token: accessToken, token_type: 'DPoP', device_id: device.deviceId }];
   }
 
-  async function authorize(req, url, body) {
+  async function authorize(req, body) {
     const authorization = req.headers.authorization ?? '';
     if (!authorization.startsWith('DPoP '))
       return {
@@ -92,8 +93,20 @@ export async function startDemoServer() {
       };
     try {
       await verifyRequest(
-        { method: req.method, url, headers: req.headers, ...(body.length > 0 && { body }) },
-        { signingKey: binding.signingKey, accessToken, replayCache, expectedNonce: nonces },
+        {
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          ...(body.length > 0 && { body }),
+        },
+        // The proof must name this server's own origin, never one the Host header claims.
+        {
+          signingKey: binding.signingKey,
+          accessToken,
+          replayCache,
+          expectedNonce: nonces,
+          expectedOrigin: origin,
+        },
       );
       return { binding };
     } catch (err) {
@@ -109,7 +122,7 @@ export async function startDemoServer() {
 
   const server = createServer(async (req, res) => {
     try {
-      const url = new URL(req.url, `http://${req.headers.host}`);
+      const url = new URL(req.url, origin);
       const body = await readBody(req);
       if (req.method === 'POST' && url.pathname === '/auth/challenge') {
         const nonce = randomBytes(16).toString('base64url');
@@ -123,7 +136,7 @@ export async function startDemoServer() {
         ]);
         return json(res, status, result);
       }
-      const { binding, error } = await authorize(req, url.href, body);
+      const { binding, error } = await authorize(req, body);
       if (error) return json(res, error[0], error[1], error[2]);
       const fresh = { 'DPoP-Nonce': nonces.issue() };
       if (req.method === 'GET' && url.pathname === '/api/profile') {
@@ -146,9 +159,10 @@ export async function startDemoServer() {
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
+  // The public origin, as configured (here: the address just bound), never the Host header.
+  origin = `http://127.0.0.1:${server.address().port}`;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }

@@ -13,6 +13,11 @@ export {
   type VerificationFailureReason,
 } from '../core/errors.js';
 export type { EcPublicJwk, OkpPublicJwk, PublicJwk, RsaPublicJwk } from '../core/jwk.js';
+export {
+  type AnswerVerificationErrorOptions,
+  answerVerificationError,
+  type VerificationErrorAnswer,
+} from './answer-verification-error.js';
 export type { ExpectedNonce, NonceCheckFunction, NonceVerifier } from './lib/expected-nonce.js';
 export type { HandshakeAttestation } from './lib/handshake-keys.js';
 export type { RequestHeaders } from './lib/http-headers.js';

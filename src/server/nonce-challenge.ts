@@ -1,7 +1,7 @@
 // The response headers that ask a client to retry with a server nonce (RFC 9449 §8, §9).
 
-import { SIGNING_ALGORITHMS } from '../core/algorithms.js';
 import { assertObject, mustBe } from '../core/assert.js';
+import { ACCEPTED_SIGNING_ALGS } from './lib/protected-header.js';
 
 /**
  * Options for {@link nonceChallengeHeaders}.
@@ -36,7 +36,7 @@ export interface NonceChallengeHeaders {
 const NONCE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 // RFC 9110 §11.2 quoted-string content, kept to printable ASCII without '"' and '\'.
 const DESCRIPTION_PATTERN = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
-const ALGS = Object.keys(SIGNING_ALGORITHMS).join(' ');
+const ALGS = ACCEPTED_SIGNING_ALGS.join(' ');
 
 /**
  * The headers of a resource server's `401` that asks the client to retry with a nonce

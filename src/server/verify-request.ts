@@ -4,7 +4,7 @@
 
 import { signingAlgorithmForKey } from '../core/algorithms.js';
 import { assertObject, assertString, mustBe } from '../core/assert.js';
-import { DeviceBindingError, fail, refuse } from '../core/errors.js';
+import { DeviceBindingError, refuse } from '../core/errors.js';
 import { type PublicJwk, thumbprintInput } from '../core/jwk.js';
 import { accessTokenHash, checkAuthorizationScheme } from './lib/access-token.js';
 import { type BodyBinding, checkBody } from './lib/body-binding.js';
@@ -349,7 +349,7 @@ async function signatureKey(header: ProtectedHeader, key: ExpectedKey) {
         err,
       );
     }
-    return fail('INVALID_ARGUMENT', '"options.signingKey" is not a valid public key', err);
+    return mustBe('options.signingKey', 'a valid public key (a point on its curve)', err);
   }
 }
 

@@ -39,6 +39,7 @@ export const PUBLIC_ENTRIES: readonly PublicEntry[] = [
     names: {
       verifyHandshake: 'function',
       verifyRequest: 'function',
+      answerVerificationError: 'function',
       sealEnvelope: 'function',
       sealEnvelopeStream: 'function',
       MemoryReplayCache: 'function',

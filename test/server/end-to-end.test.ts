@@ -5,13 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../../src/core/base64url.js';
 import { DeviceBinding } from '../../src/core/device-binding.js';
-import { isDeviceBindingError } from '../../src/core/errors.js';
 import type { PublicJwk } from '../../src/core/jwk.js';
 import { MemoryKeyStore } from '../../src/keystores/memory/index.js';
 import {
+  answerVerificationError,
   createNonceIssuer,
   MemoryReplayCache,
-  nonceChallengeHeaders,
   verifyHandshake,
   verifyRequest,
 } from '../../src/server/index.js';
@@ -46,25 +45,21 @@ function createServer() {
     const session = sessions.get(accessToken);
     if (session === undefined) return new Response(null, { status: 401 });
     try {
-      const { deviceId } = await verifyRequest(
-        {
-          method: request.method,
-          url: request.url,
-          headers: request.headers,
-          body: new Uint8Array(await request.arrayBuffer()),
-        },
-        { signingKey: session.signingKey, accessToken, replayCache, expectedNonce: nonces },
-      );
+      // The Request itself: verifyRequest reads the body from a clone.
+      const { deviceId } = await verifyRequest(request, {
+        signingKey: session.signingKey,
+        accessToken,
+        replayCache,
+        expectedNonce: nonces,
+        expectedOrigin: ORIGIN,
+      });
       return Response.json(
-        { deviceId, path: pathname },
+        { deviceId, path: pathname, body: await request.text() },
         { headers: { 'DPoP-Nonce': nonces.issue() } },
       );
     } catch (err) {
-      if (isDeviceBindingError(err, 'NONCE_REQUIRED')) {
-        return new Response(null, { status: 401, headers: nonceChallengeHeaders(nonces.issue()) });
-      }
-      if (isDeviceBindingError(err)) return Response.json({ error: err.code }, { status: 401 });
-      throw err;
+      const answer = answerVerificationError(err, { dpopNonce: nonces });
+      return new Response(answer.body, answer);
     }
   };
 
@@ -73,7 +68,7 @@ function createServer() {
     const response = await handle(request.clone());
     const code =
       response.status === 401 && response.headers.get('content-type')?.includes('json')
-        ? ((await response.clone().json()) as { error?: string }).error
+        ? ((await response.clone().json()) as { code?: string }).code
         : undefined;
     log.push({
       path: new URL(request.url).pathname,
@@ -108,7 +103,7 @@ describe('devicebind end to end (MemoryKeyStore client, devicebind/server API)',
     const api = binding.createFetch({ fetch: server.fetch, accessToken });
     const first = await api(`${ORIGIN}/me`);
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ deviceId, path: '/me' });
+    expect(await first.json()).toEqual({ deviceId, path: '/me', body: '' });
     // The first call had no nonce: challenged once, then retried with it.
     expect(server.log.filter((entry) => entry.path === '/me').map((entry) => entry.status)).toEqual(
       [401, 200],
@@ -120,6 +115,8 @@ describe('devicebind end to end (MemoryKeyStore client, devicebind/server API)',
       headers: { 'content-type': 'application/json' },
     });
     expect(post.status).toBe(200);
+    // The handler still reads the body verifyRequest checked.
+    expect(((await post.json()) as { body: string }).body).toBe('{"text":"hello"}');
     // The nonce from the last response was reused: no new challenge.
     expect(
       server.log.filter((entry) => entry.path === '/notes').map((entry) => entry.status),
@@ -144,7 +141,8 @@ describe('devicebind end to end (MemoryKeyStore client, devicebind/server API)',
     expect((await api(`${ORIGIN}/me`)).status).toBe(200);
     const replay = await server.fetch(captured.at(-1)!);
     expect(replay.status).toBe(401);
-    expect(await replay.json()).toEqual({ error: 'REPLAYED' });
+    expect(replay.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_dpop_proof"/);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_dpop_proof', code: 'REPLAYED' });
   });
 
   it('refuses a stolen access token used from another device', async () => {
@@ -181,6 +179,6 @@ describe('devicebind end to end (MemoryKeyStore client, devicebind/server API)',
     const err = await server
       .handle(new Request(`${ORIGIN}/sign-in`, { method: 'POST', body }))
       .catch((e: unknown) => e);
-    expect(isDeviceBindingError(err, 'INVALID_HANDSHAKE')).toBe(true);
+    expect(err).toMatchObject({ code: 'INVALID_HANDSHAKE' });
   });
 });

@@ -19,6 +19,7 @@ describe('devicebind/server', () => {
     for (const name of [
       'verifyHandshake',
       'verifyRequest',
+      'answerVerificationError',
       'MemoryReplayCache',
       'createNonceIssuer',
       'nonceChallengeHeaders',
@@ -38,6 +39,9 @@ describe('devicebind/server', () => {
       'verifySignature',
       'normalizeHtu',
       'LruMap',
+      'TokenHashCache',
+      'receivedRequest',
+      'checkBody',
       'readHeader',
     ]) {
       expect(server, name).not.toHaveProperty(name);

@@ -130,7 +130,7 @@ describe('nonceChallengeHeaders', () => {
     const headers = nonceChallengeHeaders('abc_123');
     expect(headers['DPoP-Nonce']).toBe('abc_123');
     expect(headers['WWW-Authenticate']).toMatch(
-      /^DPoP error="use_dpop_nonce", error_description="[^"]+", algs="ES256 EdDSA"$/,
+      /^DPoP error="use_dpop_nonce", error_description="[^"]+", algs="ES256 EdDSA Ed25519"$/,
     );
   });
 

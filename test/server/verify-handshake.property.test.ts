@@ -7,20 +7,11 @@ import { DeviceBindingError } from '../../src/core/errors.js';
 import { verifyHandshake } from '../../src/server/verify-handshake.js';
 import { makeHandshake, newEncryptionKey } from './helpers/handshakes.js';
 import { newKey, signJws } from './helpers/proofs.js';
+import { outcome } from './helpers/rejects.js';
 
 const key = await newKey();
 const encryptionKey = await newEncryptionKey();
 const NONCE = 'challenge-1';
-
-async function outcome(promise: Promise<unknown>): Promise<'ok' | DeviceBindingError> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (err) {
-    if (err instanceof DeviceBindingError) return err;
-    throw err;
-  }
-}
 
 const json = fc.jsonValue({ maxDepth: 3 });
 

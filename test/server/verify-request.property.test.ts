@@ -7,20 +7,11 @@ import { DeviceBindingError } from '../../src/core/errors.js';
 import { MemoryReplayCache } from '../../src/server/replay-cache.js';
 import { verifyRequest } from '../../src/server/verify-request.js';
 import { b64json, makeProof, newKey, nowSeconds, signJws } from './helpers/proofs.js';
+import { outcome } from './helpers/rejects.js';
 
 const URL = 'https://api.example.com/v1/items';
 const key = await newKey();
 const options = { signingKey: key.publicJwk, replayCache: new MemoryReplayCache() };
-
-async function outcome(promise: Promise<unknown>): Promise<'ok' | DeviceBindingError> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (err) {
-    if (err instanceof DeviceBindingError) return err;
-    throw err;
-  }
-}
 
 const b64urlChars = fc.constantFrom(
   ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.'.split(''),

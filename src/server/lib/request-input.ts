@@ -20,7 +20,7 @@ import { normalizeHtu } from './htu.js';
  *   method: req.method,
  *   url: `${PUBLIC_ORIGIN}${req.originalUrl}`, // or `req.originalUrl` with `expectedOrigin`
  *   headers: req.headers,
- *   body: req.body, // express.raw({ type: '*\/*' }) → a Buffer (a Uint8Array)
+ *   body: req.body, // express.raw({ type: () => true }) → a Buffer (a Uint8Array)
  * };
  * ```
  */

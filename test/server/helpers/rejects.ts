@@ -1,4 +1,5 @@
-// Test helper: awaits a promise that must reject with a DeviceBindingError of a given code.
+// Test helpers: a promise that must reject with a DeviceBindingError of a given code, and the
+// outcome of one that may resolve or reject (but only ever with a DeviceBindingError).
 
 import { expect } from 'vitest';
 import {
@@ -21,4 +22,28 @@ export async function rejects(
   expect((err as DeviceBindingError).code).toBe(code);
   if (detail !== undefined) expect((err as DeviceBindingError).detail).toMatchObject(detail);
   return err as DeviceBindingError;
+}
+
+const VERIFICATION_CODES: readonly string[] = [
+  'INVALID_PROOF',
+  'INVALID_HANDSHAKE',
+  'NONCE_REQUIRED',
+  'REPLAYED',
+  'REPLAY_CHECK_FAILED',
+];
+
+/**
+ * `'ok'` when `promise` resolves, the DeviceBindingError it rejects with otherwise; any other
+ * rejection fails the test, and so does a verification failure without `detail`.
+ */
+export async function outcome(promise: Promise<unknown>): Promise<'ok' | DeviceBindingError> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (err) {
+    if (!(err instanceof DeviceBindingError)) throw err;
+    // Every verification failure says which claim failed and why.
+    if (VERIFICATION_CODES.includes(err.code)) expect(err.detail?.reason).toBeTypeOf('string');
+    return err;
+  }
 }
