@@ -16,6 +16,10 @@ export interface BindingAccess {
   keys(create: boolean): Promise<DeviceKeys>;
   /** The keys when the binding has already loaded them. */
   loadedKeys(): DeviceKeys | undefined;
+  /** Forgets the loaded keys: the next use loads the current generation from the store. */
+  reset(): void;
+  /** Forgets the loaded keys: the next use loads the current slot from the store. */
+  reset(): void;
   /** The options the binding was made with (its key store, `crypto`, prompts). */
   readonly options: DeviceBindingOptions;
 }

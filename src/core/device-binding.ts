@@ -24,6 +24,7 @@ import { asDeviceBindingError, DeviceBindingError, fail } from './errors.js';
 import { buildHandshakePayload, type CreateHandshakeOptions, type Handshake } from './handshake.js';
 import { jwkThumbprint, minimalPublicJwk, type PublicJwk, parsePublicJwk } from './jwk.js';
 import { encodeProtectedHeader, signCompactJws } from './jws.js';
+import { currentMarker, slotAliases } from './key-slots.js';
 import { utf8Encode } from './utf8.js';
 
 /** Options for the {@link DeviceBinding} constructor. */
@@ -99,8 +100,6 @@ export class DeviceBinding {
   readonly #crypto: DigestBackend;
   readonly #clock: () => number;
   readonly #options: DeviceBindingOptions;
-  readonly #signingAlias: string;
-  readonly #encryptionAlias: string;
   readonly #proofs: ProofBuilder;
   #loaded: LoadedKeys | undefined;
   #loading: Promise<LoadedKeys> | undefined;
@@ -120,12 +119,13 @@ export class DeviceBinding {
     this.#crypto = resolveDigestBackend(options.crypto);
     this.#proofs = new ProofBuilder(this.#crypto);
     this.#clock = clock ?? Date.now;
-    this.#signingAlias = `${namespace}.signing`;
-    this.#encryptionAlias = `${namespace}.encryption`;
     // For the functions of devicebind/envelopes (binding-access.ts): hidden, not API.
     const access: BindingAccess = {
       keys: (create) => this.#load({}, create),
       loadedKeys: () => this.#loaded,
+      reset: () => {
+        this.#loaded = undefined;
+      },
       options,
     };
     Object.defineProperty(
@@ -166,7 +166,8 @@ export class DeviceBinding {
    */
   async getDeviceId(): Promise<string | null> {
     if (this.#loaded !== undefined) return this.#loaded.deviceId;
-    const info = await this.#call(() => this.keyStore.getKey(this.#signingAlias));
+    const [alias] = await this.#aliases();
+    const info = await this.#call(() => this.keyStore.getKey(alias!));
     return info === null ? null : jwkThumbprint(checkedPublicKey(info), this.#crypto);
   }
 
@@ -193,17 +194,13 @@ export class DeviceBinding {
         : {},
     );
     const { deviceId, signingKey, encryptionKey } = keys;
-    const signing = signingKey.attestation;
-    const encryption = encryptionKey.attestation;
-    // Members left undefined are not serialized.
-    const attestation = signing || encryption ? { signing, encryption } : undefined;
     const payload = buildHandshakePayload(
       options,
-      { deviceId, encryptionKey: encryptionKey.publicKey, issuedAt: this.#now(), attestation },
+      { deviceId, signingKey, encryptionKey, issuedAt: this.#now() },
       this.#crypto,
     );
     const token = await signCompactJws(keys.handshakeHeader, payload, keys.algorithm, (data) =>
-      this.#sign(data),
+      this.#sign(keys.signingKey.alias, data),
     );
     return { token, deviceId, signingKey: keys.signingJwk, encryptionKey: encryptionKey.publicKey };
   }
@@ -224,7 +221,7 @@ export class DeviceBinding {
     const keys = this.#loaded ?? (await this.#load({}, false));
     const { payload, contentDigest } = await this.#proofs.build(options, this.#now());
     const proof = await signCompactJws(keys.proofHeader, payload, keys.algorithm, (data) =>
-      this.#sign(data),
+      this.#sign(keys.signingKey.alias, data),
     );
     return contentDigest === undefined
       ? { DPoP: proof }
@@ -260,11 +257,12 @@ export class DeviceBinding {
    * ```
    */
   async unbind(): Promise<void> {
-    this.#loaded = undefined;
-    this.#loading = undefined;
-    // Signing key first: once it is gone the old identity is gone, whatever happens next.
-    await this.#call(() => this.keyStore.deleteKey(this.#signingAlias));
-    await this.#call(() => this.keyStore.deleteKey(this.#encryptionAlias));
+    this.#loaded = this.#loading = undefined;
+    // Both slots (docs/formats/rotation.md); the current signing key first: once it is gone
+    // the old identity is gone, whatever happens next. The markers stay: they hold nothing,
+    // and keep the current slot current if this is interrupted.
+    for (const alias of await this.#aliases())
+      await this.#call(() => this.keyStore.deleteKey(alias));
   }
 
   #now(): number {
@@ -273,14 +271,10 @@ export class DeviceBinding {
     return Math.floor(ms / 1000);
   }
 
-  async #sign(data: Uint8Array): Promise<Uint8Array> {
+  async #sign(alias: string, data: Uint8Array): Promise<Uint8Array> {
     const prompt = this.#options.prompts?.sign;
     try {
-      return await this.keyStore.sign(
-        this.#signingAlias,
-        data,
-        prompt === undefined ? undefined : { prompt },
-      );
+      return await this.keyStore.sign(alias, data, prompt === undefined ? undefined : { prompt });
     } catch (err) {
       const error = this.#storeError(err);
       if (error.code === 'KEY_INVALIDATED' || error.code === 'KEY_NOT_FOUND')
@@ -317,8 +311,9 @@ export class DeviceBinding {
       };
       return this.#call(() => store.generateKey(alias, spec));
     };
-    let signingKey = await get(this.#signingAlias);
-    let encryptionKey = await get(this.#encryptionAlias);
+    const [signingAlias, , , encryptionAlias] = await this.#aliases();
+    let signingKey = await get(signingAlias!);
+    let encryptionKey = await get(encryptionAlias!);
     if (signingKey === null || encryptionKey === null) {
       if (!create)
         fail(
@@ -326,11 +321,7 @@ export class DeviceBinding {
           'this device has no keys yet; call ensureKeys() or createHandshake() first',
         );
       const { encryption } = await this.#call(() => store.capabilities());
-      signingKey ??= await generate(
-        this.#signingAlias,
-        'sign',
-        settings.signingAlgorithm ?? 'ES256',
-      );
+      signingKey ??= await generate(signingAlias!, 'sign', settings.signingAlgorithm ?? 'ES256');
       // An explicit choice (which the store refuses if it does not offer it), or every kind the
       // store offers, in order of preference: a store may still refuse one for the requested
       // policy (Android: ECDH keys can't prompt on every use), and then the next is tried.
@@ -345,7 +336,7 @@ export class DeviceBinding {
       }
       for (let i = 0; encryptionKey === null; i++) {
         try {
-          encryptionKey = await generate(this.#encryptionAlias, 'encrypt', candidates[i]!);
+          encryptionKey = await generate(encryptionAlias!, 'encrypt', candidates[i]!);
         } catch (err) {
           const refused = err instanceof DeviceBindingError && err.code === 'UNSUPPORTED_ALGORITHM';
           if (!refused || i + 1 === candidates.length) throw err;
@@ -369,6 +360,15 @@ export class DeviceBinding {
       handshakeHeader: encodeProtectedHeader('devicebind-handshake+jwt', algorithm, signingJwk),
     };
     return this.#loaded;
+  }
+
+  /** The key aliases, the current slot's signing key first: the marker says which slot. */
+  async #aliases(): Promise<string[]> {
+    const ns = this.namespace;
+    return slotAliases(
+      ns,
+      (await this.#call(() => this.keyStore.getKey(currentMarker(ns)))) !== null,
+    );
   }
 
   // Adapters should only throw DeviceBindingErrors, but the core does not rely on it.

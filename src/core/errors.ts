@@ -25,6 +25,11 @@
  * - `NONCE_REQUIRED`: the server requires a (fresh) nonce; retry with the `DPoP-Nonce` it sent.
  * - `INVALID_ENVELOPE`: an envelope, stream or sealed value could not be opened.
  * - `ATTESTATION_FAILED`: key attestation evidence did not meet the policy (see `detail.reason`).
+ * - `ROTATION_CONFLICT`: a key rotation cannot go this way from where it is (one is pending,
+ *   previous keys are still kept, or it was already committed or aborted); the message says
+ *   what to call.
+ * - `INVALID_ROTATION`: a rotation token failed verification (`detail.reason` says why;
+ *   `already_bound`: the new key is bound to another device, answer 409).
  */
 export type DeviceBindingErrorCode =
   | 'INVALID_ARGUMENT'
@@ -46,7 +51,9 @@ export type DeviceBindingErrorCode =
   | 'REPLAY_CHECK_FAILED'
   | 'NONCE_REQUIRED'
   | 'INVALID_ENVELOPE'
-  | 'ATTESTATION_FAILED';
+  | 'ATTESTATION_FAILED'
+  | 'ROTATION_CONFLICT'
+  | 'INVALID_ROTATION';
 
 /**
  * Why a verification failed, for operators who count failures without parsing messages.

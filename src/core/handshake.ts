@@ -1,7 +1,7 @@
 // The handshake payload: proves possession of the signing key and certifies the
 // encryption key with it (docs/formats/handshake-and-proof.md).
 
-import type { KeyAttestation } from '../keystores/contract.js';
+import type { KeyInfo } from '../keystores/contract.js';
 import { assertObject, mustBe } from './assert.js';
 import { encodeBase64url } from './base64url.js';
 import type { DigestBackend } from './crypto-backend.js';
@@ -48,12 +48,7 @@ export const RESERVED_HANDSHAKE_CLAIMS: readonly string[] = [
 /** @internal The handshake payload. @throws `INVALID_ARGUMENT` */
 export function buildHandshakePayload(
   options: CreateHandshakeOptions,
-  parts: {
-    deviceId: string;
-    encryptionKey: PublicJwk;
-    issuedAt: number;
-    attestation: { signing?: KeyAttestation; encryption?: KeyAttestation } | undefined;
-  },
+  parts: { deviceId: string; signingKey: KeyInfo; encryptionKey: KeyInfo; issuedAt: number },
   crypto: DigestBackend,
 ): Record<string, unknown> {
   const { nonce, subject, claims } = assertObject(options);
@@ -65,8 +60,7 @@ export function buildHandshakePayload(
   }
   const payload: Record<string, unknown> = {};
   if (claims !== undefined) {
-    if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
-      mustBe('options.claims', 'a plain object');
+    assertObject(claims, 'options.claims');
     try {
       JSON.stringify(claims);
     } catch (err) {
@@ -82,8 +76,11 @@ export function buildHandshakePayload(
   payload.iat = parts.issuedAt;
   payload.jti = encodeBase64url(crypto.randomBytes(16));
   payload.device_id = parts.deviceId;
-  payload.encryption_key = parts.encryptionKey;
-  if (subject !== undefined) payload.sub = subject;
-  if (parts.attestation !== undefined) payload.attestation = parts.attestation;
+  payload.encryption_key = parts.encryptionKey.publicKey;
+  // Members left undefined are not serialized.
+  payload.sub = subject;
+  const signing = parts.signingKey.attestation;
+  const encryption = parts.encryptionKey.attestation;
+  if (signing || encryption) payload.attestation = { signing, encryption };
   return payload;
 }

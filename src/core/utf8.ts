@@ -3,9 +3,12 @@
 
 import { runtimeFallback } from './runtime-fallbacks.js';
 
-const encoder = typeof TextEncoder === 'function' ? new TextEncoder() : undefined;
+// Marked pure so that a bundle which never decodes drops the decoder.
+const encoder = typeof TextEncoder === 'function' ? /* @__PURE__ */ new TextEncoder() : undefined;
 const decoder =
-  typeof TextDecoder === 'function' ? new TextDecoder('utf-8', { fatal: true }) : undefined;
+  typeof TextDecoder === 'function'
+    ? /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true })
+    : undefined;
 
 /**
  * Encodes a string as UTF-8 (lone surrogates become U+FFFD, as TextEncoder does).

@@ -33,6 +33,17 @@ export const PUBLIC_ENTRIES: readonly PublicEntry[] = [
     },
   },
   {
+    subpath: './rotation',
+    specifier: 'devicebind/rotation',
+    distName: 'rotation',
+    names: {
+      rotateKeys: 'function',
+      pendingRotation: 'function',
+      previousKeys: 'function',
+      forgetPreviousKeys: 'function',
+    },
+  },
+  {
     subpath: './server',
     specifier: 'devicebind/server',
     distName: 'server/index',

@@ -2,10 +2,13 @@
 // (envelopes and streams) and sealing secrets at rest to the install. Functions rather than
 // methods, so an app that only signs requests does not ship them.
 
-import { assertObject, mustBe } from '../assert.js';
-import type { BindingAccess, BindingAccessKey } from '../binding-access.js';
+import { accessOf } from '../access-of.js';
+import { assertObject } from '../assert.js';
+import type { BindingAccess } from '../binding-access.js';
 import { resolveCryptoBackend } from '../crypto-backend.js';
 import type { DeviceBinding, DeviceKeys } from '../device-binding.js';
+import { isDeviceBindingError } from '../errors.js';
+import { previousBinding } from '../rotation/slot-binding.js';
 import { openEnvelopeWithKey } from './open-envelope.js';
 import { openEnvelopeStreamWithKey } from './open-stream.js';
 import { sealWithKey, unsealWithKey } from './seal.js';
@@ -16,18 +19,6 @@ import type { EnvelopeKey, FlattenedJwe, OpenEnvelopeOptions } from './types.js'
 export interface SealOptions {
   /** What the value is for (e.g. `refresh-token`); it opens only with the same context. Default: the empty string. */
   context?: string;
-}
-
-const ACCESS = Symbol.for('devicebind.bindingAccess.v1' satisfies BindingAccessKey);
-
-/** What the DeviceBinding constructor granted. @throws `INVALID_ARGUMENT` for anything else. */
-function accessOf(binding: unknown): BindingAccess {
-  const access =
-    typeof binding === 'object' && binding !== null
-      ? (binding as Record<symbol, unknown>)[ACCESS]
-      : undefined;
-  if (typeof access !== 'object' || access === null) mustBe('binding', 'a DeviceBinding');
-  return access as BindingAccess;
 }
 
 /** The binding's encryption key as the envelope code takes it, and the device id. */
@@ -60,6 +51,33 @@ async function loadEnvelopeKey(
 }
 
 /**
+ * Opens with the binding's keys and, when that fails as an envelope would (`INVALID_ENVELOPE`)
+ * and a committed rotation still keeps the previous keys, with those: what was sealed before
+ * a rotation opens until `forgetPreviousKeys` (docs/formats/rotation.md). The failure stays
+ * the one failure of the current keys, so errors remain no oracle.
+ */
+async function withPreviousKeys<T>(
+  binding: DeviceBinding,
+  open: (key: DeviceEnvelopeKey) => Promise<T>,
+): Promise<T> {
+  const current = await loadEnvelopeKey(binding, false);
+  try {
+    return await open(current);
+  } catch (err) {
+    if (!isDeviceBindingError(err) || err.code !== 'INVALID_ENVELOPE') throw err;
+    const previous = await previousBinding(binding).catch(() => undefined);
+    const key = previous && (await loadEnvelopeKey(previous, false).catch(() => undefined));
+    if (key === undefined) throw err;
+    try {
+      return await open(key);
+    } catch (again) {
+      // The user cancelling the previous key's prompt says more than a second same failure.
+      throw isDeviceBindingError(again) && again.code !== 'INVALID_ENVELOPE' ? again : err;
+    }
+  }
+}
+
+/**
  * Opens a JWE envelope that the server sealed for this device (`sealEnvelope`), compact or
  * flattened JSON. The private-key step happens in the binding's key store; every failure
  * after parsing is the same `INVALID_ENVELOPE`, so errors are no oracle.
@@ -81,8 +99,7 @@ export async function openEnvelope(
   envelope: string | FlattenedJwe,
   options: OpenEnvelopeOptions = {},
 ): Promise<Uint8Array> {
-  const { key } = await loadEnvelopeKey(binding, false);
-  return openEnvelopeWithKey(key, envelope, options);
+  return withPreviousKeys(binding, ({ key }) => openEnvelopeWithKey(key, envelope, options));
 }
 
 /**
@@ -106,13 +123,23 @@ export function openEnvelopeStream(
   readable: ReadableStream<Uint8Array>,
 ): ReadableStream<Uint8Array> {
   const access = accessOf(binding);
+  const keyEnvelope = (jwe: string) =>
+    withPreviousKeys(binding, ({ key }) => openEnvelopeWithKey(key, jwe));
   const loaded = access.loadedKeys();
   if (loaded !== undefined)
-    return openEnvelopeStreamWithKey(envelopeKeyOf(binding, access, loaded).key, readable);
+    return openEnvelopeStreamWithKey(
+      envelopeKeyOf(binding, access, loaded).key,
+      readable,
+      keyEnvelope,
+    );
   const opened = access
     .keys(false)
     .then((keys) =>
-      openEnvelopeStreamWithKey(envelopeKeyOf(binding, access, keys).key, readable).getReader(),
+      openEnvelopeStreamWithKey(
+        envelopeKeyOf(binding, access, keys).key,
+        readable,
+        keyEnvelope,
+      ).getReader(),
     );
   opened.catch(() => undefined);
   return new ReadableStream<Uint8Array>({
@@ -169,6 +196,8 @@ export async function unseal(
   sealed: string,
   options: SealOptions = {},
 ): Promise<Uint8Array> {
-  const { key, deviceId } = await loadEnvelopeKey(binding, false);
-  return unsealWithKey(key, sealed, { deviceId, context: assertObject(options).context as string });
+  const context = assertObject(options).context as string;
+  return withPreviousKeys(binding, ({ key, deviceId }) =>
+    unsealWithKey(key, sealed, { deviceId, context }),
+  );
 }

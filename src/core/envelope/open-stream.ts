@@ -30,6 +30,8 @@ import type { EnvelopeKey } from './types.js';
  *
  * @param key - the device encryption key, its store and the crypto backend
  * @param readable - the sealed stream, in chunks of any size
+ * @param openKeyEnvelope - opens the header's key envelope (default: with `key`; the binding
+ * passes one that also tries the keys a rotation keeps)
  * @returns the plaintext stream
  * @throws `INVALID_ARGUMENT` (synchronously) for a malformed key or a locked stream. The
  * returned stream errors with `INVALID_ENVELOPE` (one fixed message once key material is
@@ -45,6 +47,7 @@ import type { EnvelopeKey } from './types.js';
 export function openEnvelopeStreamWithKey(
   key: EnvelopeKey,
   readable: ReadableStream<Uint8Array>,
+  openKeyEnvelope: (jwe: string) => Promise<Uint8Array> = (jwe) => openEnvelopeWithKey(key, jwe),
 ): ReadableStream<Uint8Array> {
   checkEnvelopeKey(key);
   const reader = readerOf(readable, '"readable"');
@@ -69,7 +72,7 @@ export function openEnvelopeStreamWithKey(
         if (jwe === undefined || jwe.charCodeAt(0) === 123) {
           malformed('stream key envelope (compact JWE)');
         }
-        const ikm = await openEnvelopeWithKey(key, jwe);
+        const ikm = await openKeyEnvelope(jwe);
         try {
           if (ikm.length !== STREAM_IKM_LENGTH) openFailed();
           streamKey = await deriveStreamKey(key.crypto, ikm, header);

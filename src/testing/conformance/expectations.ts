@@ -41,6 +41,8 @@ const KNOWN_CODES: Readonly<Record<DeviceBindingErrorCode, true>> = {
   NONCE_REQUIRED: true,
   INVALID_ENVELOPE: true,
   ATTESTATION_FAILED: true,
+  ROTATION_CONFLICT: true,
+  INVALID_ROTATION: true,
 };
 
 /**
