@@ -53,3 +53,8 @@ export {
   type VerifyRequestOptions,
   verifyRequest,
 } from './verify-request.js';
+export {
+  type VerifiedRotation,
+  type VerifyRotationOptions,
+  verifyRotation,
+} from './verify-rotation.js';

@@ -223,7 +223,20 @@ async function checkSignature(parts: CompactJwsParts, header: ProtectedHeader): 
  * await devices.save(session.userId, device.deviceId, device.signingKey, device.encryptionKey);
  * ```
  */
-export async function verifyHandshake(
+export function verifyHandshake(
+  token: string,
+  options: VerifyHandshakeOptions,
+): Promise<VerifiedHandshake> {
+  return verifyTypedHandshake(HANDSHAKE_TYP, token, options);
+}
+
+/**
+ * @internal {@link verifyHandshake} for a handshake of another explicit type (RFC 8725 §3.11):
+ * the handshake of new keys inside a rotation token (verify-rotation.ts) is the same JWS
+ * under its own `typ`, so neither is ever accepted as the other.
+ */
+export async function verifyTypedHandshake(
+  typ: string,
   token: string,
   options: VerifyHandshakeOptions,
 ): Promise<VerifiedHandshake> {
@@ -237,7 +250,7 @@ export async function verifyHandshake(
   const parts = splitCompactJws(token, 'INVALID_HANDSHAKE', WHAT);
   const header = parseProtectedHeader(
     decodeJsonObject(parts.encodedHeader, 'INVALID_HANDSHAKE', 'the handshake header'),
-    HANDSHAKE_TYP,
+    typ,
     'INVALID_HANDSHAKE',
     WHAT,
   );

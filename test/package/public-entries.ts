@@ -51,6 +51,7 @@ export const PUBLIC_ENTRIES: readonly PublicEntry[] = [
       verifyHandshake: 'function',
       verifyRequest: 'function',
       answerVerificationError: 'function',
+      verifyRotation: 'function',
       sealEnvelope: 'function',
       sealEnvelopeStream: 'function',
       MemoryReplayCache: 'function',

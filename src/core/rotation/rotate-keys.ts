@@ -181,6 +181,12 @@ class Rotator {
     return keys;
   }
 
+  /** Deletes the other slot's keys, then its marker: until the marker goes, what is left is still a pending rotation. */
+  async deleteOther(state: SlotState): Promise<void> {
+    for (const alias of [state.other.signing, state.other.encryption, state.otherMarker])
+      await this.call(() => this.store.deleteKey(alias));
+  }
+
   /** Makes or loads the new keys and signs a token with both pairs. */
   async sign(state: SlotState, options: RotateKeysOptions): Promise<KeyRotation> {
     const previous = await this.current(state);
@@ -250,7 +256,7 @@ function checkOptions(options: RotateKeysOptions): RotateKeysOptions {
  * else if (res.status < 500) await rotation.abort();
  * ```
  */
-export function rotateKeys(
+export async function rotateKeys(
   binding: DeviceBinding,
   options: RotateKeysOptions,
 ): Promise<KeyRotation> {
@@ -270,7 +276,14 @@ export function rotateKeys(
     // The marker first: until it is gone again, keys in the other slot are a pending rotation,
     // never current ones, whatever step the app dies at.
     await rotator.call(() => rotator.store.generateKey(state.otherMarker, MARKER_SPEC));
-    return rotator.sign(state, options);
+    try {
+      return await rotator.sign(state, options);
+    } catch (err) {
+      // No token left this call, so nothing can depend on the new keys: take them back. If the
+      // store fails here too, the rotation stays pending, for pendingRotation() to finish.
+      await rotator.deleteOther(state).catch(() => undefined);
+      throw err;
+    }
   });
 }
 
@@ -287,7 +300,7 @@ export function rotateKeys(
  * if (pending && !pending.complete) await pending.abort();
  * ```
  */
-export function pendingRotation(binding: DeviceBinding): Promise<PendingRotation | null> {
+export async function pendingRotation(binding: DeviceBinding): Promise<PendingRotation | null> {
   const rotator = new Rotator(binding);
   return serialized(binding, async () => {
     const state = await rotator.state();
@@ -300,7 +313,7 @@ export function pendingRotation(binding: DeviceBinding): Promise<PendingRotation
       complete,
       deviceId,
       previousDeviceId,
-      resume: (options) => {
+      resume: async (options) => {
         checkOptions(options);
         return serialized(binding, async () => {
           const now = await rotator.state();
@@ -308,7 +321,7 @@ export function pendingRotation(binding: DeviceBinding): Promise<PendingRotation
           return rotator.sign(now, options);
         });
       },
-      commit: () =>
+      commit: async () =>
         complete
           ? commitRotation(binding, deviceId)
           : conflict('the rotation has no complete new keys: no token was made; abort it'),
@@ -325,7 +338,7 @@ async function checkPending(rotator: Rotator, state: SlotState, deviceId: string
     conflict('this key rotation was replaced by another');
 }
 
-function commitRotation(binding: DeviceBinding, deviceId: string): Promise<DeviceKeys> {
+async function commitRotation(binding: DeviceBinding, deviceId: string): Promise<DeviceKeys> {
   const rotator = new Rotator(binding);
   return serialized(binding, async () => {
     const state = await rotator.state();
@@ -352,7 +365,7 @@ function commitRotation(binding: DeviceBinding, deviceId: string): Promise<Devic
   });
 }
 
-function abortRotation(binding: DeviceBinding, deviceId: string | null): Promise<void> {
+async function abortRotation(binding: DeviceBinding, deviceId: string | null): Promise<void> {
   const rotator = new Rotator(binding);
   return serialized(binding, async () => {
     const state = await rotator.state();
@@ -365,9 +378,7 @@ function abortRotation(binding: DeviceBinding, deviceId: string | null): Promise
       return;
     }
     await checkPending(rotator, state, deviceId);
-    // The keys, then the marker: until the marker goes, what is left is still a pending rotation.
-    for (const alias of [state.other.signing, state.other.encryption, state.otherMarker])
-      await rotator.call(() => rotator.store.deleteKey(alias));
+    await rotator.deleteOther(state);
   });
 }
 
@@ -391,7 +402,7 @@ export interface PreviousKeys {
  * if (await previousKeys(binding)) await migrateSealedValues();
  * ```
  */
-export function previousKeys(binding: DeviceBinding): Promise<PreviousKeys | null> {
+export async function previousKeys(binding: DeviceBinding): Promise<PreviousKeys | null> {
   const rotator = new Rotator(binding);
   return serialized(binding, async () => {
     const state = await rotator.state();
@@ -423,7 +434,7 @@ export function previousKeys(binding: DeviceBinding): Promise<PreviousKeys | nul
  * await forgetPreviousKeys(binding);
  * ```
  */
-export function forgetPreviousKeys(binding: DeviceBinding): Promise<void> {
+export async function forgetPreviousKeys(binding: DeviceBinding): Promise<void> {
   const rotator = new Rotator(binding);
   return serialized(binding, async () => {
     const state = await rotator.state();

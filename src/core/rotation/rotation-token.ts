@@ -9,17 +9,11 @@ import type { DigestBackend } from '../crypto-backend.js';
 import { buildHandshakePayload } from '../handshake.js';
 import { minimalPublicJwk, type PublicJwk } from '../jwk.js';
 import { encodeProtectedHeader, signCompactJws } from '../jws.js';
-
-/** @internal `typ` of the outer JWS, signed by the old signing key. */
-export const ROTATION_TYP = 'devicebind-rotation+jwt';
-/** @internal `typ` of the inner JWS, the handshake of the new keys signed by the new signing key. */
-export const ROTATION_HANDSHAKE_TYP = 'devicebind-rotation-handshake+jwt';
-/** @internal The claims the rotation adds to the two payloads; app claims cannot use them. */
-export const RESERVED_ROTATION_CLAIMS: readonly string[] = [
-  'previous_device_id',
-  'new_device_id',
-  'handshake',
-];
+import {
+  RESERVED_ROTATION_CLAIMS,
+  ROTATION_HANDSHAKE_TYP,
+  ROTATION_TYP,
+} from './rotation-format.js';
 
 /** @internal One key pair taking part in a rotation. */
 export interface RotationKeys {

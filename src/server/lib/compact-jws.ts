@@ -6,7 +6,7 @@ import { refuse } from '../../core/errors.js';
 import { utf8Decode, utf8Encode } from '../../core/utf8.js';
 
 /** @internal The error code a verifier reports malformed input with. */
-export type VerificationCode = 'INVALID_PROOF' | 'INVALID_HANDSHAKE';
+export type VerificationCode = 'INVALID_PROOF' | 'INVALID_HANDSHAKE' | 'INVALID_ROTATION';
 
 /** @internal The segments of a compact JWS, signature decoded. */
 export interface CompactJwsParts {
