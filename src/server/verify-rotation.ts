@@ -5,14 +5,14 @@
 import { assertFunction, assertObject, mustBe } from '../core/assert.js';
 import { resolveCryptoBackend } from '../core/crypto-backend.js';
 import { DeviceBindingError, type DeviceBindingErrorDetail, refuse } from '../core/errors.js';
-import { jwkThumbprint, minimalPublicJwk, type PublicJwk, parsePublicJwk } from '../core/jwk.js';
+import { jwkThumbprint, type PublicJwk, parsePublicJwk } from '../core/jwk.js';
 import {
   RESERVED_ROTATION_CLAIMS,
   ROTATION_HANDSHAKE_TYP,
   ROTATION_TYP,
 } from '../core/rotation/rotation-format.js';
 import { type CompactJwsParts, decodeJsonObject, splitCompactJws } from './lib/compact-jws.js';
-import type { ExpectedNonce } from './lib/expected-nonce.js';
+import { checkExpectedNonce, type ExpectedNonce } from './lib/expected-nonce.js';
 import type { HandshakeAttestation } from './lib/handshake-keys.js';
 import { type ProtectedHeader, parseProtectedHeader } from './lib/protected-header.js';
 import { currentSeconds, secondsOption } from './lib/time-window.js';
@@ -203,6 +203,7 @@ export async function verifyRotation(
   if (typeof token !== 'string') mustBe('token', 'a string (the compact JWS)');
   const { current, expectedNonce, replayCache, isBound } = assertObject(options);
   const previousDeviceId = await currentDeviceId(current);
+  checkExpectedNonce(expectedNonce, '"options.expectedNonce"');
   assertFunction(isBound, 'options.isBound');
   if (
     typeof replayCache !== 'object' ||
@@ -326,7 +327,7 @@ export async function verifyRotation(
   );
   const result: VerifiedRotation = {
     deviceId: newId,
-    signingKey: minimalPublicJwk(inner.header.jwk),
+    signingKey: verified.signingKey,
     encryptionKey: verified.encryptionKey,
     previousDeviceId,
     claims,
