@@ -127,6 +127,20 @@ const sealEnvelopeStreamOnServer: BrowserCommand<[length: number, encryptionKey:
   });
 };
 
+const verifyRotationOnServer: BrowserCommand<
+  [token: string, current: unknown, nonce: string]
+> = async (context, token, current, nonce) => {
+  const server = await loadServer(context);
+  return outcome(() =>
+    server.verifyRotation(token, {
+      current: current as PublicJwk,
+      expectedNonce: nonce,
+      replayCache: new server.MemoryReplayCache(),
+      isBound: () => false,
+    }),
+  );
+};
+
 /** The commands the browser project registers (see vitest.config.ts). */
 export const serverCommands = {
   verifyHandshakeOnServer,
@@ -134,4 +148,5 @@ export const serverCommands = {
   sealEnvelopeOnServer,
   sealPatternEnvelopeOnServer,
   sealEnvelopeStreamOnServer,
+  verifyRotationOnServer,
 };

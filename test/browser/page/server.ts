@@ -17,6 +17,15 @@ export interface VerifiedHandshake {
   claims: Record<string, unknown>;
 }
 
+/** What `verifyRotation` returns, as JSON. */
+export interface VerifiedRotation {
+  deviceId: string;
+  previousDeviceId: string;
+  signingKey: Record<string, unknown>;
+  encryptionKey: Record<string, unknown>;
+  claims: Record<string, unknown>;
+}
+
 /** What `verifyRequest` returns, as JSON. */
 export interface VerifiedRequest {
   deviceId: string;
@@ -46,6 +55,11 @@ declare module 'vitest/browser' {
       length: number,
       encryptionKey: unknown,
     ): Promise<ServerOutcome<string>>;
+    verifyRotationOnServer(
+      token: string,
+      current: unknown,
+      nonce: string,
+    ): Promise<ServerOutcome<VerifiedRotation>>;
   }
 }
 
@@ -96,6 +110,15 @@ export function sealEnvelopeStreamOnServer(
   encryptionKey: unknown,
 ): Promise<ServerOutcome<string>> {
   return commands.sealEnvelopeStreamOnServer(length, encryptionKey);
+}
+
+/** `verifyRotation(token, { current, expectedNonce: nonce, … })` run in Node, nothing bound yet. */
+export function verifyRotationOnServer(
+  token: string,
+  current: unknown,
+  nonce: string,
+): Promise<ServerOutcome<VerifiedRotation>> {
+  return commands.verifyRotationOnServer(token, current, nonce);
 }
 
 /** Unwraps a successful outcome; fails the test with the server's code otherwise. */
