@@ -23,6 +23,7 @@ import {
   RacyGenerateStore,
   RegeneratingStore,
   SharedAliasListStore,
+  StaleIndexStore,
   UndefinedForUnknownStore,
 } from './key-breakages.js';
 import {
@@ -238,6 +239,17 @@ export const BROKEN_STORES: readonly BrokenStoreCase[] = [
       'list-aliases': /changing the array listAliases\(\) returned changed the store's aliases/,
     },
     passes: ['delete-key-removes (ES256)', 'generate-existing-returns-same (ES256)'],
+  },
+  {
+    breakage: 'still lists a deleted key to a new instance (an alias index deleteKey forgets)',
+    create: (() => {
+      let first: StaleIndexStore | undefined;
+      return () => (first === undefined ? (first = new StaleIndexStore()) : first.restarted());
+    })(),
+    fails: {
+      'listing-survives-new-instance': /a new store instance still lists a deleted key/,
+    },
+    passes: ['delete-key-removes (ES256)', 'list-aliases', 'persistent-keys-survive-new-instance'],
   },
   {
     breakage: 'declares RSA-OAEP-256 keys it cannot make',

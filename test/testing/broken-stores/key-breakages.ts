@@ -3,7 +3,13 @@
 
 import { encodeBase64url } from '../../../src/core/base64url.js';
 import { checkAlias } from '../../../src/keystores/alias.js';
-import type { KeyInfo, KeySpec } from '../../../src/keystores/contract.js';
+import type {
+  KeyInfo,
+  KeySpec,
+  KeyStore,
+  KeyStoreCapabilities,
+} from '../../../src/keystores/contract.js';
+import { MemoryKeyStore } from '../../../src/keystores/memory/index.js';
 import { DelegatingStore } from './delegating-store.js';
 
 function withPrivateMember(info: KeyInfo): KeyInfo {
@@ -154,5 +160,44 @@ export class SharedAliasListStore extends DelegatingStore {
 
   override async listAliases(): Promise<string[]> {
     return this.#aliases;
+  }
+}
+
+/**
+ * A persistent store with an alias index of its own that deleteKey forgets to update: the
+ * instance that deleted a key stops listing it, a new instance (after a restart) still does.
+ */
+export class StaleIndexStore extends DelegatingStore {
+  readonly #index: Set<string>;
+  readonly #deletedHere = new Set<string>();
+
+  constructor(inner: KeyStore = new MemoryKeyStore(), index = new Set<string>()) {
+    super('stale-index', inner);
+    this.#index = index;
+  }
+
+  /** A new instance over the same keys and the same (stale) index. */
+  restarted(): StaleIndexStore {
+    return new StaleIndexStore(this.inner, this.#index);
+  }
+
+  override async capabilities(): Promise<KeyStoreCapabilities> {
+    return { ...(await this.inner.capabilities()), persistent: true };
+  }
+
+  override async generateKey(alias: string, spec: KeySpec): Promise<KeyInfo> {
+    const info = await this.inner.generateKey(alias, spec);
+    this.#index.add(alias);
+    this.#deletedHere.delete(alias);
+    return info;
+  }
+
+  override async deleteKey(alias: string): Promise<void> {
+    await this.inner.deleteKey(alias);
+    this.#deletedHere.add(alias);
+  }
+
+  override async listAliases(): Promise<string[]> {
+    return [...this.#index].filter((alias) => !this.#deletedHere.has(alias));
   }
 }

@@ -1,5 +1,5 @@
 // Every conformance check, in the order they run: what the store declares, then key life,
-// aliases, signing, encryption, and bad input.
+// aliases, signing, encryption, bad input, and what key rotation needs.
 
 import {
   aliasesIsolated,
@@ -43,6 +43,7 @@ import {
   getKeyReturnsGenerated,
   publicJwkNoPrivateMembers,
 } from './key-lifecycle.js';
+import { bindingRotation, listingSurvivesNewInstance } from './rotation.js';
 import {
   signConcurrentCalls,
   signCoversExactBytes,
@@ -95,4 +96,6 @@ export const ALL_CHECKS: readonly ConformanceCheck[] = [
   invalidAliasRejected,
   invalidSpecRejected,
   errorsAreDeviceBindingErrors,
+  listingSurvivesNewInstance,
+  bindingRotation,
 ];
