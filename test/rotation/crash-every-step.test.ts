@@ -80,7 +80,7 @@ async function proofAccepted(binding: DeviceBinding, server: RotationServer): Pr
   return server.accepts(DPoP, API);
 }
 
-/** The documented start-up sequence (docs/getting-started.md, "Key rotation"). */
+/** The documented start-up sequence (docs/getting-started.md, "Rotate the keys"). */
 async function startUp(binding: DeviceBinding, server: RotationServer, data: AppData) {
   const pending = await pendingRotation(binding);
   if (pending !== null) {

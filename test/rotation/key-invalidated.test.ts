@@ -80,7 +80,7 @@ describe.each(PLATFORMS)('KEY_INVALIDATED on %s', (_, make) => {
       'KEY_INVALIDATED',
     );
 
-    // The recovery (docs/getting-started.md, "When the keys are invalidated"):
+    // The recovery (docs/getting-started.md, "Rotate the keys"):
     await binding.unbind();
     // … the user signs in again (password, passkey), then:
     const handshake = await binding.createHandshake({ nonce: server.issueNonce() });
