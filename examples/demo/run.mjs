@@ -1,9 +1,11 @@
 // The end-to-end demo: a device signs in and makes signed requests against a real local
-// server, then the attacks devicebind is built to stop are tried, and fail.
+// server, the attacks devicebind is built to stop are tried and fail, and the device rotates
+// its keys without a new sign-in.
 
 import { DeviceBinding, isDeviceBindingError } from 'devicebind';
 import { openEnvelope } from 'devicebind/envelopes';
 import { WebCryptoKeyStore } from 'devicebind/keystores/webcrypto';
+import { forgetPreviousKeys, rotateKeys } from 'devicebind/rotation';
 import { startDemoServer } from './server.mjs';
 
 const line = (text = '') => console.log(text);
@@ -162,6 +164,66 @@ export async function runDemo() {
       'the same file copied to another device does not open',
       copied.startsWith('INVALID_ENVELOPE'),
       copied,
+    );
+    line();
+
+    line('4. The phone rotates its keys, without asking Alice for her password');
+    const challenge = await api(`${origin}/device/rotate/challenge`, { method: 'POST' });
+    // A request the old key signs now, to send once the rotation is done.
+    const oldProof = await phone.signRequest({
+      method: 'GET',
+      url: `${origin}/api/profile`,
+      accessToken,
+      nonce: challenge.headers.get('DPoP-Nonce'),
+    });
+    const rotation = await rotateKeys(phone, { nonce: (await challenge.json()).nonce });
+    line(`   new device id: ${rotation.deviceId} (token signed by the old and the new key)`);
+    const answer = await api(`${origin}/device/rotate`, {
+      method: 'POST',
+      body: JSON.stringify({ token: rotation.token }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const rotated = await answer.json();
+    if (answer.ok) await rotation.commit();
+    else await rotation.abort();
+    expect(
+      'the server moved the binding; new tokens are bound to the new key',
+      answer.status === 200 && rotated.device_id === rotation.deviceId,
+    );
+    const api2 = phone.createFetch({
+      fetch: tracingFetch(origin),
+      accessToken: rotated.access_token,
+    });
+    const again = await api2(`${origin}/api/profile`);
+    expect('GET /api/profile with the new key', again.status === 200);
+    const cached = new TextDecoder().decode(await openEnvelope(phone, envelope));
+    expect(
+      'the file sealed for the old key still opens (previous keys kept until forgotten)',
+      cached.startsWith('Premium'),
+    );
+    await forgetPreviousKeys(phone);
+    const oldKey = await fetch(`${origin}/api/profile`, {
+      headers: { ...oldProof, Authorization: `DPoP ${accessToken}` },
+    });
+    expect(
+      'the old key and its token are refused once the new key is in use',
+      oldKey.status === 401,
+      await reasonOf(oldKey),
+    );
+    const nonce2 = (
+      await (await api2(`${origin}/device/rotate/challenge`, { method: 'POST' })).json()
+    ).nonce;
+    const forged = await rotateKeys(attacker, { nonce: nonce2 });
+    const hijack = await api2(`${origin}/device/rotate`, {
+      method: 'POST',
+      body: JSON.stringify({ token: forged.token }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    await forged.abort();
+    expect(
+      "a rotation token from another device's key, sent in Alice's session, is refused",
+      hijack.status === 400,
+      await reasonOf(hijack),
     );
     line();
     line(`${outcome.passed} of ${outcome.passed + outcome.failed} steps behaved as expected.`);

@@ -1,5 +1,6 @@
 // The demo's API server: password sign-in plus a devicebind handshake, DPoP-bound access
-// tokens (cnf.jkt), protected routes that verify request proofs, and device-only files.
+// tokens (cnf.jkt), protected routes that verify request proofs, device-only files, and key
+// rotation (docs/server-integration.md, "Key rotation").
 
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -11,6 +12,7 @@ import {
   sealEnvelope,
   verifyHandshake,
   verifyRequest,
+  verifyRotation,
 } from 'devicebind/server';
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
 
@@ -35,7 +37,11 @@ function readBody(req) {
 export async function startDemoServer() {
   const users = new Map([['alice', hashPassword('correct horse battery staple')]]);
   const signInChallenges = new Set();
-  const bindings = new Map(); // deviceId → { username, signingKey, encryptionKey }
+  const rotationChallenges = new Set();
+  // deviceId → { username, signingKey, encryptionKey, replacedBy? }: a rotated key stays, marked
+  // replacedBy, until the new key's first request (the client has committed), so a client that
+  // lost the rotation's answer can send it again.
+  const bindings = new Map();
   const replayCache = new MemoryReplayCache();
   const nonces = createNonceIssuer({ secret: randomBytes(32) });
   let origin = 'http://127.0.0.1'; // set once the server listens
@@ -61,13 +67,46 @@ export async function startDemoServer() {
       signingKey: device.signingKey,
       encryptionKey: device.encryptionKey,
     });
-    const accessToken = await new SignJWT({ cnf: { jkt: device.deviceId } })
+    return [200, await tokensFor(username, device.deviceId)];
+  }
+
+  async function tokensFor(username, deviceId) {
+    const accessToken = await new SignJWT({ cnf: { jkt: deviceId } })
       .setProtectedHeader({ alg: 'ES256' })
       .setSubject(username)
       .setIssuedAt()
       .setExpirationTime('10m')
       .sign(tokenKeys.privateKey);
-    return [200, { access_token: accessToken, token_type: 'DPoP', device_id: device.deviceId }];
+    return { access_token: accessToken, token_type: 'DPoP', device_id: deviceId };
+  }
+
+  async function rotate(deviceId, binding, body) {
+    const { token } = JSON.parse(new TextDecoder().decode(body));
+    // A retry: this key was rotated already, and the answer may have been lost.
+    const retry = binding.replacedBy !== undefined;
+    try {
+      const rotated = await verifyRotation(token, {
+        current: binding.signingKey,
+        expectedNonce: (nonce) => rotationChallenges.delete(nonce),
+        replayCache,
+        isBound: (id) => !(retry && id === binding.replacedBy) && bindings.has(id),
+      });
+      if (retry && rotated.deviceId !== binding.replacedBy) return [409, { error: 'conflict' }];
+      if (!retry) {
+        bindings.set(rotated.deviceId, {
+          username: binding.username,
+          signingKey: rotated.signingKey,
+          encryptionKey: rotated.encryptionKey,
+          previous: deviceId,
+        });
+        binding.replacedBy = rotated.deviceId;
+      }
+      return [200, await tokensFor(binding.username, rotated.deviceId)];
+    } catch (err) {
+      if (!isDeviceBindingError(err)) throw err;
+      const status = err.detail?.reason === 'already_bound' ? 409 : 400;
+      return [status, { error: 'invalid_rotation', code: err.code, reason: err.message }];
+    }
   }
 
   async function authorize(req, body) {
@@ -91,6 +130,14 @@ export async function startDemoServer() {
       return {
         error: [401, { error: 'invalid_token', reason: 'the token is bound to no known device' }],
       };
+    // A rotated key may only send its rotation again.
+    if (binding.replacedBy !== undefined && new URL(req.url, origin).pathname !== '/device/rotate')
+      return {
+        error: [
+          401,
+          { error: 'invalid_token', reason: 'the device rotated this key; use the new one' },
+        ],
+      };
     try {
       await verifyRequest(
         {
@@ -108,7 +155,12 @@ export async function startDemoServer() {
           expectedOrigin: origin,
         },
       );
-      return { binding };
+      // The new key's first request: the client committed, the old key's grace period ends.
+      if (binding.previous !== undefined) {
+        bindings.delete(binding.previous);
+        delete binding.previous;
+      }
+      return { binding, deviceId: claims.cnf.jkt };
     } catch (err) {
       if (isDeviceBindingError(err, 'NONCE_REQUIRED'))
         return { error: [401, { error: 'use_dpop_nonce' }, nonceChallengeHeaders(nonces.issue())] };
@@ -136,9 +188,18 @@ export async function startDemoServer() {
         ]);
         return json(res, status, result);
       }
-      const { binding, error } = await authorize(req, body);
+      const { binding, deviceId, error } = await authorize(req, body);
       if (error) return json(res, error[0], error[1], error[2]);
       const fresh = { 'DPoP-Nonce': nonces.issue() };
+      if (req.method === 'POST' && url.pathname === '/device/rotate/challenge') {
+        const nonce = randomBytes(16).toString('base64url');
+        rotationChallenges.add(nonce);
+        return json(res, 200, { nonce }, fresh);
+      }
+      if (req.method === 'POST' && url.pathname === '/device/rotate') {
+        const [status, result] = await rotate(deviceId, binding, body);
+        return json(res, status, result, fresh);
+      }
       if (req.method === 'GET' && url.pathname === '/api/profile') {
         return json(res, 200, { user: binding.username, plan: 'premium' }, fresh);
       }

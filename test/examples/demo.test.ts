@@ -18,13 +18,15 @@ describe('npm run demo', () => {
 
   it('runs every step against the built package and shows each attack failing', () => {
     expect(stdout).not.toContain('UNEXPECTED');
-    expect(stdout).toMatch(/9 of 9 steps behaved as expected/);
+    expect(stdout).toMatch(/14 of 14 steps behaved as expected/);
     expect(stdout).toMatch(
       /stolen token, used from another device, is refused — 401 INVALID_PROOF/,
     );
     expect(stdout).toMatch(/captured request sent again is refused — 401 REPLAYED/);
     expect(stdout).toMatch(/body was changed in transit is refused — 401 INVALID_PROOF/);
     expect(stdout).toMatch(/copied to another device does not open — INVALID_ENVELOPE/);
+    expect(stdout).toMatch(/old key and its token are refused once the new key is in use — 401/);
+    expect(stdout).toMatch(/sent in Alice's session, is refused — 400 INVALID_ROTATION/);
   });
 
   it('shows each signed exchange with the method and path that were sent', () => {
