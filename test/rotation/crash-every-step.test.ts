@@ -7,12 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { openEnvelope, seal, unseal } from '../../src/envelopes.js';
 import { DeviceBinding, type KeyStore, type PublicJwk } from '../../src/index.js';
-import {
-  forgetPreviousKeys,
-  pendingRotation,
-  previousKeys,
-  rotateKeys,
-} from '../../src/rotation.js';
+import { pendingRotation, previousKeys, rotateKeys } from '../../src/rotation.js';
+import { type AppData, migrateAndForget, startUp } from '../helpers/rotation-start-up.js';
 import {
   androidKind,
   type DeathPoint,
@@ -39,11 +35,6 @@ function bindingOver(keyStore: KeyStore): DeviceBinding {
   return new DeviceBinding({ keyStore, namespace: NS });
 }
 
-/** What the app keeps besides its keys: one sealed value, replaced in one write. */
-interface AppData {
-  sealed: string;
-}
-
 interface Pair {
   deviceId: string;
   encryptionKey: PublicJwk;
@@ -64,40 +55,17 @@ async function rotateAll(
   const rotation = await rotateKeys(binding, { nonce: server.issueNonce() });
   seen.push({ deviceId: rotation.deviceId, encryptionKey: rotation.encryptionKey });
   if (dieAt === 'before-send') await die();
-  const answer = await server.rotate(rotation.token, rotation.previousDeviceId);
+  const status = await server.rotate(rotation.token, rotation.previousDeviceId);
   if (dieAt === 'after-answer') await die();
-  expect(answer.status).toBe(200);
+  expect(status).toBe(200);
   await rotation.commit();
   await proofAccepted(binding, server);
-  data.sealed = await seal(binding, await unseal(binding, data.sealed, { context: 'rt' }), {
-    context: 'rt',
-  });
-  await forgetPreviousKeys(binding);
+  await migrateAndForget(binding, data);
 }
 
 async function proofAccepted(binding: DeviceBinding, server: RotationServer): Promise<boolean> {
   const { DPoP } = await binding.signRequest({ method: 'GET', url: API });
   return server.accepts(DPoP, API);
-}
-
-/** The documented start-up sequence (docs/getting-started.md, "Rotate the keys"). */
-async function startUp(binding: DeviceBinding, server: RotationServer, data: AppData) {
-  const pending = await pendingRotation(binding);
-  if (pending !== null) {
-    if (!pending.complete) await pending.abort();
-    else {
-      const rotation = await pending.resume({ nonce: server.issueNonce() });
-      const answer = await server.rotate(rotation.token, rotation.previousDeviceId);
-      if (answer.status === 200) await rotation.commit();
-      else await rotation.abort();
-    }
-  }
-  if ((await previousKeys(binding)) !== null) {
-    data.sealed = await seal(binding, await unseal(binding, data.sealed, { context: 'rt' }), {
-      context: 'rt',
-    });
-    await forgetPreviousKeys(binding);
-  }
 }
 
 interface Scenario {
@@ -176,7 +144,7 @@ async function expectRecovered(s: Scenario): Promise<DeviceBinding> {
 async function expectRotatesAgain(s: Scenario, binding: DeviceBinding): Promise<void> {
   const before = await binding.getDeviceId();
   const rotation = await rotateKeys(binding, { nonce: s.server.issueNonce() });
-  expect((await s.server.rotate(rotation.token, before!)).status).toBe(200);
+  expect(await s.server.rotate(rotation.token, before!)).toBe(200);
   await rotation.commit();
   expect(await proofAccepted(binding, s.server)).toBe(true);
 }

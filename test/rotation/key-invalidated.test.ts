@@ -96,7 +96,7 @@ describe.each(PLATFORMS)('KEY_INVALIDATED on %s', (_, make) => {
     expect(await unseal(binding, fresh, { context: 'rt' })).toEqual(secret);
     // And the new keys rotate as any do.
     const rotation = await rotateKeys(binding, { nonce: server.issueNonce() });
-    expect((await server.rotate(rotation.token, handshake.deviceId)).status).toBe(200);
+    expect(await server.rotate(rotation.token, handshake.deviceId)).toBe(200);
     await rotation.commit();
     expect(await proofAccepted(binding, server)).toBe(true);
     expect(simulator.prompts.every((p) => p.prompt?.title !== undefined)).toBe(true);
@@ -112,7 +112,7 @@ describe.each(PLATFORMS)('KEY_INVALIDATED on %s', (_, make) => {
     const prompts = simulator.prompts.slice(shown);
     // One for the new key's signature, one for the old key's.
     expect(prompts.filter((p) => p.prompt?.title === 'Sign in')).toHaveLength(2);
-    expect((await server.rotate(rotation.token, rotation.previousDeviceId)).status).toBe(200);
+    expect(await server.rotate(rotation.token, rotation.previousDeviceId)).toBe(200);
     await rotation.commit();
     expect(await proofAccepted(binding, server)).toBe(true);
   });

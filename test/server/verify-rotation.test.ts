@@ -72,7 +72,11 @@ describe('verifyRotation accepts', () => {
   it('asks isBound about the new device id only', async () => {
     const asked: string[] = [];
     const token = await makeRotation(oldKey, newSigningKey, encryptionKey);
-    await verifyRotation(token, options({ isBound: (id) => (asked.push(id), false) }));
+    const isBound = (id: string) => {
+      asked.push(id);
+      return false;
+    };
+    await verifyRotation(token, options({ isBound }));
     expect(asked).toEqual([newId]);
   });
 });

@@ -7,13 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openEnvelope, seal, unseal } from '../../../src/envelopes.js';
 import { DeviceBinding, type KeyStore } from '../../../src/index.js';
 import { WebCryptoKeyStore } from '../../../src/keystores/webcrypto/index.js';
-import {
-  forgetPreviousKeys,
-  pendingRotation,
-  previousKeys,
-  rotateKeys,
-} from '../../../src/rotation.js';
+import { forgetPreviousKeys, previousKeys, rotateKeys } from '../../../src/rotation.js';
 import { type DeathPoint, dyingStore } from '../../helpers/dying-store.js';
+import {
+  migrateAndForget,
+  type RotationEndpoint,
+  startUp,
+} from '../../helpers/rotation-start-up.js';
 import { deleteDatabase, inspectIndexedDb } from '../shared/indexeddb-inspect.js';
 import {
   expectOk,
@@ -50,7 +50,7 @@ interface Device {
 }
 
 /** The server of docs/server-integration.md, its checks run in Node through commands. */
-class Server {
+class Server implements RotationEndpoint {
   device: (Device & { previous?: Device }) | undefined;
   #nonce = '';
 
@@ -145,10 +145,7 @@ describe('rotation in Chromium with IndexedDB', () => {
         expect(await server.rotate(rotation.token, keys.deviceId)).toBe(200);
         await rotation.commit();
         // Re-sealed (one write of the app's own storage) before the previous keys go.
-        data.sealed = await seal(binding, await unseal(binding, data.sealed, { context: 'rt' }), {
-          context: 'rt',
-        });
-        await forgetPreviousKeys(binding);
+        await migrateAndForget(binding, data);
       })();
       run.catch(() => undefined);
       await Promise.race([run, dying.died]);
@@ -162,27 +159,8 @@ describe('rotation in Chromium with IndexedDB', () => {
       expect(loaded.encryptionKey.publicKey).toEqual(pairs[generation]!.encryptionKey);
 
       // The start-up sequence of docs/getting-started.md.
-      const pending = await pendingRotation(restarted);
-      if (pending !== null) {
-        if (!pending.complete) await pending.abort();
-        else {
-          const rotation = await pending.resume({ nonce: server.issueNonce() });
-          const status = await server.rotate(rotation.token, rotation.previousDeviceId);
-          if (status === 200) await rotation.commit();
-          else await rotation.abort();
-        }
-      }
+      await startUp(restarted, server, data);
       expect(await unseal(restarted, data.sealed, { context: 'rt' })).toEqual(secret);
-      if ((await previousKeys(restarted)) !== null) {
-        data.sealed = await seal(
-          restarted,
-          await unseal(restarted, data.sealed, { context: 'rt' }),
-          {
-            context: 'rt',
-          },
-        );
-        await forgetPreviousKeys(restarted);
-      }
       expect(await restarted.getDeviceId()).toBe(server.device?.deviceId);
       expect(await server.accepts(restarted)).toBe(true);
       expect(await unseal(restarted, data.sealed, { context: 'rt' })).toEqual(secret);

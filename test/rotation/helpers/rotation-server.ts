@@ -12,6 +12,7 @@ import {
   verifyRequest,
   verifyRotation,
 } from '../../../src/server/index.js';
+import type { RotationEndpoint } from '../../helpers/rotation-start-up.js';
 
 interface Device {
   deviceId: string;
@@ -19,14 +20,7 @@ interface Device {
   encryptionKey: PublicJwk;
 }
 
-/** What the rotation endpoint answers. */
-export interface RotationAnswer {
-  status: 200 | 400 | 401 | 409;
-  /** The device id the account is bound to afterwards. */
-  deviceId: string | undefined;
-}
-
-export class RotationServer {
+export class RotationServer implements RotationEndpoint {
   /** The account's binding, and the key it replaced (kept until the client uses the new one). */
   device: (Device & { previous?: Device }) | undefined;
   /** Device ids bound to other accounts. */
@@ -55,12 +49,11 @@ export class RotationServer {
    * DPoP proof and access token): the current key, or on a retry after a lost answer the
    * previous one, still in its grace period.
    */
-  async rotate(token: string, sessionDeviceId: string): Promise<RotationAnswer> {
+  async rotate(token: string, sessionDeviceId: string): Promise<200 | 400 | 401 | 409> {
     const device = this.device;
-    if (device === undefined) return { status: 401, deviceId: undefined };
+    if (device === undefined) return 401;
     const retry = device.previous !== undefined && sessionDeviceId === device.previous.deviceId;
-    if (!retry && sessionDeviceId !== device.deviceId)
-      return { status: 401, deviceId: device.deviceId };
+    if (!retry && sessionDeviceId !== device.deviceId) return 401;
     try {
       const rotated = await verifyRotation(token, {
         current: retry ? device.previous!.signingKey : device.signingKey,
@@ -71,9 +64,7 @@ export class RotationServer {
       });
       if (retry) {
         // Only the rotation that was accepted may be answered again.
-        return rotated.deviceId === device.deviceId
-          ? { status: 200, deviceId: device.deviceId }
-          : { status: 409, deviceId: device.deviceId };
+        return rotated.deviceId === device.deviceId ? 200 : 409;
       }
       const { deviceId, signingKey, encryptionKey } = rotated;
       this.device = {
@@ -86,11 +77,10 @@ export class RotationServer {
           encryptionKey: device.encryptionKey,
         },
       };
-      return { status: 200, deviceId };
+      return 200;
     } catch (err) {
       if (!isDeviceBindingError(err)) throw err;
-      const status = err.detail?.reason === 'already_bound' ? 409 : 400;
-      return { status, deviceId: device.deviceId };
+      return err.detail?.reason === 'already_bound' ? 409 : 400;
     }
   }
 

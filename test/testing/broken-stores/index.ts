@@ -243,8 +243,10 @@ export const BROKEN_STORES: readonly BrokenStoreCase[] = [
   {
     breakage: 'still lists a deleted key to a new instance (an alias index deleteKey forgets)',
     create: (() => {
-      let first: StaleIndexStore | undefined;
-      return () => (first === undefined ? (first = new StaleIndexStore()) : first.restarted());
+      const first = new StaleIndexStore();
+      let made = 0;
+      // The first instance, then new ones over its keys and its stale index.
+      return () => (made++ === 0 ? first : first.restarted());
     })(),
     fails: {
       'listing-survives-new-instance': /a new store instance still lists a deleted key/,
