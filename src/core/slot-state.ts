@@ -2,7 +2,9 @@
 // slot is current, and whether the other one is empty, holds a pending rotation, or keeps the
 // previous keys (docs/formats/rotation.md#keys-in-the-store).
 
-import type { KeyStore } from '../keystores/contract.js';
+import type { KeyInfo, KeyStore } from '../keystores/contract.js';
+import type { DigestBackend } from './crypto-backend.js';
+import { jwkThumbprint, parsePublicJwk } from './jwk.js';
 import { currentMarker, pendingMarker, slotAliases } from './key-slots.js';
 
 /** @internal The aliases of one slot. */
@@ -31,6 +33,19 @@ export interface SlotState {
   otherSlot: 'pending' | 'previous' | 'empty';
 }
 
+/**
+ * @internal What the other slot holds, from whether its pending marker and its keys exist: a
+ * marker with a key is a pending rotation; keys without a marker, the previous keys; a marker
+ * alone, nothing (the app died before making a key, so no token exists).
+ */
+export function otherSlotHolds(
+  marker: boolean,
+  signing: boolean,
+  encryption: boolean,
+): SlotState['otherSlot'] {
+  return !signing && !encryption ? 'empty' : marker ? 'pending' : 'previous';
+}
+
 /** @internal Reads the slots of `namespace`. @throws what `listAliases` throws */
 export async function readSlotState(store: KeyStore, namespace: string): Promise<SlotState> {
   const present = new Set(await store.listAliases());
@@ -42,7 +57,6 @@ export async function readSlotState(store: KeyStore, namespace: string): Promise
     string,
   ];
   const otherMarker = pendingMarker(namespace, !slotOne);
-  const otherKeys = present.has(otherSigning) || present.has(otherEncryption);
   return {
     slotOne,
     current: { signing, encryption },
@@ -50,6 +64,41 @@ export async function readSlotState(store: KeyStore, namespace: string): Promise
     otherMarker,
     staleMarker: pendingMarker(namespace, slotOne),
     present,
-    otherSlot: !otherKeys ? 'empty' : present.has(otherMarker) ? 'pending' : 'previous',
+    otherSlot: otherSlotHolds(
+      present.has(otherMarker),
+      present.has(otherSigning),
+      present.has(otherEncryption),
+    ),
+  };
+}
+
+/** @internal The keys a committed rotation keeps, as the envelope functions use them. */
+export interface PreviousKeyPair {
+  encryptionKey: KeyInfo;
+  /** The device id of the previous signing key: what values sealed with it are bound to. */
+  deviceId: string;
+}
+
+/**
+ * @internal The previous keys of `namespace`, or `undefined` when none are kept (or only one
+ * of the two is left, after an interrupted `forgetPreviousKeys`).
+ * @throws what the store throws
+ */
+export async function previousKeyPair(
+  store: KeyStore,
+  namespace: string,
+  crypto: DigestBackend,
+): Promise<PreviousKeyPair | undefined> {
+  // Probes rather than a listing (readSlotState): this runs in every app that opens envelopes.
+  const slotOne = (await store.getKey(currentMarker(namespace))) !== null;
+  const [, signing, encryption] = slotAliases(namespace, slotOne) as [string, string, string];
+  const marker = (await store.getKey(pendingMarker(namespace, !slotOne))) !== null;
+  const signingKey = await store.getKey(signing);
+  const encryptionKey = await store.getKey(encryption);
+  if (signingKey === null || encryptionKey === null) return undefined;
+  if (otherSlotHolds(marker, true, true) !== 'previous') return undefined;
+  return {
+    encryptionKey,
+    deviceId: await jwkThumbprint(parsePublicJwk(signingKey.publicKey), crypto),
   };
 }

@@ -8,7 +8,7 @@ import type { BindingAccess } from '../binding-access.js';
 import { resolveCryptoBackend } from '../crypto-backend.js';
 import type { DeviceBinding, DeviceKeys } from '../device-binding.js';
 import { isDeviceBindingError } from '../errors.js';
-import { previousBinding } from '../rotation/slot-binding.js';
+import { previousKeyPair } from '../slot-state.js';
 import { openEnvelopeWithKey } from './open-envelope.js';
 import { openEnvelopeStreamWithKey } from './open-stream.js';
 import { sealWithKey, unsealWithKey } from './seal.js';
@@ -65,11 +65,16 @@ async function withPreviousKeys<T>(
     return await open(current);
   } catch (err) {
     if (!isDeviceBindingError(err) || err.code !== 'INVALID_ENVELOPE') throw err;
-    const previous = await previousBinding(binding).catch(() => undefined);
-    const key = previous && (await loadEnvelopeKey(previous, false).catch(() => undefined));
-    if (key === undefined) throw err;
+    const { key } = current;
+    const previous = await previousKeyPair(binding.keyStore, binding.namespace, key.crypto).catch(
+      () => undefined,
+    );
+    if (previous === undefined) throw err;
     try {
-      return await open(key);
+      return await open({
+        key: { ...key, info: previous.encryptionKey },
+        deviceId: previous.deviceId,
+      });
     } catch (again) {
       // The user cancelling the previous key's prompt says more than a second same failure.
       throw isDeviceBindingError(again) && again.code !== 'INVALID_ENVELOPE' ? again : err;

@@ -3,12 +3,11 @@
 // without a second copy of that code in the client bundle.
 
 import type { KeyStore } from '../../keystores/contract.js';
-import { accessOf } from '../access-of.js';
 import type { BindingAccess } from '../binding-access.js';
 import { DeviceBinding, type DeviceBindingOptions } from '../device-binding.js';
 import { fail } from '../errors.js';
 import { currentMarker, slotAliases } from '../key-slots.js';
-import { readSlotState, type SlotAliases } from '../slot-state.js';
+import type { SlotAliases } from '../slot-state.js';
 
 /**
  * @internal A key store in front of `store` in which slot 0's aliases of `namespace` are the
@@ -57,15 +56,4 @@ export function slotBinding(
     keyStore: slotView(binding.keyStore, binding.namespace, slot),
     namespace: binding.namespace,
   });
-}
-
-/**
- * @internal A binding over the keys a committed rotation keeps (docs/formats/rotation.md), or
- * `undefined` when none are kept.
- * @throws `KEYSTORE_ERROR` and what `listAliases` throws
- */
-export async function previousBinding(binding: DeviceBinding): Promise<DeviceBinding | undefined> {
-  const access = accessOf(binding);
-  const state = await readSlotState(binding.keyStore, binding.namespace);
-  return state.otherSlot === 'previous' ? slotBinding(binding, access, state.other) : undefined;
 }
