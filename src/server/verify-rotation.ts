@@ -15,7 +15,8 @@ import { type CompactJwsParts, decodeJsonObject, splitCompactJws } from './lib/c
 import { checkExpectedNonce, type ExpectedNonce } from './lib/expected-nonce.js';
 import type { HandshakeAttestation } from './lib/handshake-keys.js';
 import { type ProtectedHeader, parseProtectedHeader } from './lib/protected-header.js';
-import { currentSeconds, secondsOption } from './lib/time-window.js';
+import { checkReplayCache } from './lib/replay-check.js';
+import { timeWindow } from './lib/time-window.js';
 import { verificationKey, verifySignature } from './lib/verification-keys.js';
 import type { ReplayCache } from './replay-cache.js';
 import { verifyTypedHandshake } from './verify-handshake.js';
@@ -201,25 +202,17 @@ export async function verifyRotation(
   options: VerifyRotationOptions,
 ): Promise<VerifiedRotation> {
   if (typeof token !== 'string') mustBe('token', 'a string (the compact JWS)');
-  const { current, expectedNonce, replayCache, isBound } = assertObject(options);
+  const { current, expectedNonce, isBound } = assertObject(options);
   const previousDeviceId = await currentDeviceId(current);
-  checkExpectedNonce(expectedNonce, '"options.expectedNonce"');
+  checkExpectedNonce(expectedNonce, 'options.expectedNonce');
   assertFunction(isBound, 'options.isBound');
-  if (
-    typeof replayCache !== 'object' ||
-    replayCache === null ||
-    typeof replayCache.checkAndStore !== 'function'
-  )
-    mustBe('options.replayCache', 'a ReplayCache such as new MemoryReplayCache()');
-  const maxAge = secondsOption(options.maxAgeSeconds, 300, 1, 86_400, '"options.maxAgeSeconds"');
-  const tolerance = secondsOption(
-    options.clockToleranceSeconds,
-    60,
-    0,
-    3600,
-    '"options.clockToleranceSeconds"',
-  );
-  const nowSeconds = currentSeconds(options.now, '"options.now"');
+  // Required whatever the nonce: a rotation moves a binding, so each token counts once.
+  const replayCache = checkReplayCache(options.replayCache, 'options.replayCache', {
+    allowFalse: false,
+    allowUndefined: false,
+    mustBe: 'a ReplayCache such as new MemoryReplayCache()',
+  });
+  const window = timeWindow(options, { maxAge: 300, tolerance: 60 });
 
   if (token.length > MAX_ROTATION_LENGTH)
     invalid(`${WHAT} is longer than ${MAX_ROTATION_LENGTH} characters`, { reason: 'too_long' });
@@ -282,13 +275,16 @@ export async function verifyRotation(
     });
   }
 
+  // The handshake's own checks, its nonce and its replay check last (a refused token spends
+  // neither), exactly as at sign-in.
   let verified: Awaited<ReturnType<typeof verifyTypedHandshake>>;
   try {
     verified = await verifyTypedHandshake(ROTATION_HANDSHAKE_TYP, handshake, {
-      nonce: expectedNonce,
-      maxAgeSeconds: maxAge,
-      clockToleranceSeconds: tolerance,
-      now: nowSeconds * 1000,
+      expectedNonce,
+      replayCache: replayCache as ReplayCache,
+      maxAgeSeconds: window.maxAge,
+      clockToleranceSeconds: window.tolerance,
+      now: window.nowSeconds * 1000,
     });
   } catch (err) {
     if (!(err instanceof DeviceBindingError) || err.code !== 'INVALID_HANDSHAKE') throw err;
@@ -297,30 +293,6 @@ export async function verifyRotation(
       ...(err.detail !== undefined && { detail: err.detail }),
     });
   }
-
-  // Replay last, after the nonce: only a token that passed everything is remembered.
-  const jti = inner.payload.jti as string;
-  const iat = inner.payload.iat as number;
-  let fresh: boolean;
-  try {
-    fresh = await replayCache.checkAndStore(
-      `${newId}:rotation:${jti}`,
-      Math.ceil((iat + maxAge + tolerance) * 1000),
-    );
-  } catch (err) {
-    if (err instanceof DeviceBindingError) throw err;
-    return refuse(
-      'REPLAY_CHECK_FAILED',
-      `the replay cache failed, so ${WHAT} could not be checked for replay and is refused`,
-      { claim: 'jti', reason: 'unavailable' },
-      err,
-    );
-  }
-  if (fresh !== true)
-    invalid(`${WHAT} was already used ("jti" seen before); rotate with a fresh token`, {
-      claim: 'jti',
-      reason: 'replayed',
-    });
 
   const claims = Object.fromEntries(
     Object.entries(verified.claims).filter(([name]) => !RESERVED_ROTATION_CLAIMS.includes(name)),

@@ -39,7 +39,7 @@ export class RotationServer implements RotationEndpoint {
 
   async signIn(handshake: string): Promise<void> {
     const { deviceId, signingKey, encryptionKey } = await verifyHandshake(handshake, {
-      nonce: this.#consume,
+      expectedNonce: this.#consume,
     });
     this.device = { deviceId, signingKey, encryptionKey };
   }
