@@ -6,7 +6,7 @@ import { assertObject, mustBe } from '../core/assert.js';
 import { DeviceBindingError, type DeviceBindingErrorDetail, refuse } from '../core/errors.js';
 import { RESERVED_HANDSHAKE_CLAIMS } from '../core/handshake.js';
 import { minimalPublicJwk, type PublicJwk } from '../core/jwk.js';
-import { type CompactJwsParts, decodeJsonObject, splitCompactJws } from './lib/compact-jws.js';
+import { decodeJsonObject, splitCompactJws } from './lib/compact-jws.js';
 import {
   checkExpectedNonce,
   type ExpectedNonce,
@@ -18,10 +18,10 @@ import {
   parseAttestation,
   parseEncryptionKey,
 } from './lib/handshake-keys.js';
-import { type ProtectedHeader, parseProtectedHeader } from './lib/protected-header.js';
+import { parseProtectedHeader } from './lib/protected-header.js';
 import { checkReplayCache, rememberOnce } from './lib/replay-check.js';
 import { checkIssuedAt, type TimeWindow, timeWindow } from './lib/time-window.js';
-import { verificationKey, verifySignature } from './lib/verification-keys.js';
+import { checkJwsSignature } from './lib/verification-keys.js';
 import type { ReplayCache } from './replay-cache.js';
 
 /**
@@ -167,23 +167,6 @@ function checkOptions(given: VerifyHandshakeOptions): CheckedOptions {
   };
 }
 
-async function checkSignature(parts: CompactJwsParts, header: ProtectedHeader): Promise<void> {
-  let valid = false;
-  try {
-    const { key } = await verificationKey(header.jwk, header.canonicalKey, header.algorithm);
-    valid = await verifySignature(header.algorithm, key, parts.signingInput, parts.signature);
-  } catch (err) {
-    if (err instanceof DeviceBindingError) throw err;
-    // The key could not be imported: not a point on the curve.
-    invalid(`${WHAT} "jwk" is not a valid public key`, { claim: 'jwk', reason: 'malformed' });
-  }
-  if (!valid)
-    invalid('the handshake signature is invalid', {
-      claim: 'signature',
-      reason: 'invalid_signature',
-    });
-}
-
 /**
  * Verifies a handshake token from `DeviceBinding.createHandshake`: `typ`; an allowlisted
  * `alg` matching the embedded public `jwk` (never a key referenced by `kid`, `jku` or
@@ -259,7 +242,7 @@ export async function verifyTypedHandshake(
     'INVALID_HANDSHAKE',
     'the handshake payload',
   );
-  await checkSignature(parts, header);
+  await checkJwsSignature(parts, header, 'INVALID_HANDSHAKE', WHAT);
   const { nonce, jti, device_id: deviceIdClaim, sub: subject } = payload;
   if (typeof nonce !== 'string' || nonce.length === 0)
     invalid('the handshake has no "nonce"', {

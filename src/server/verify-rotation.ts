@@ -11,13 +11,13 @@ import {
   ROTATION_HANDSHAKE_TYP,
   ROTATION_TYP,
 } from '../core/rotation/rotation-format.js';
-import { type CompactJwsParts, decodeJsonObject, splitCompactJws } from './lib/compact-jws.js';
+import { decodeJsonObject, splitCompactJws } from './lib/compact-jws.js';
 import { checkExpectedNonce, type ExpectedNonce } from './lib/expected-nonce.js';
 import type { HandshakeAttestation } from './lib/handshake-keys.js';
-import { type ProtectedHeader, parseProtectedHeader } from './lib/protected-header.js';
+import { parseProtectedHeader } from './lib/protected-header.js';
 import { checkReplayCache } from './lib/replay-check.js';
 import { timeWindow } from './lib/time-window.js';
-import { verificationKey, verifySignature } from './lib/verification-keys.js';
+import { checkJwsSignature } from './lib/verification-keys.js';
 import type { ReplayCache } from './replay-cache.js';
 import { verifyTypedHandshake } from './verify-handshake.js';
 
@@ -110,23 +110,6 @@ async function currentDeviceId(current: unknown): Promise<string> {
     return mustBe('options.current', 'a public signing JWK or its RFC 7638 thumbprint', err);
   }
   return thumbprintOf(jwk);
-}
-
-async function checkSignature(
-  parts: CompactJwsParts,
-  header: ProtectedHeader,
-  which: string,
-): Promise<void> {
-  let valid = false;
-  try {
-    const { key } = await verificationKey(header.jwk, header.canonicalKey, header.algorithm);
-    valid = await verifySignature(header.algorithm, key, parts.signingInput, parts.signature);
-  } catch (err) {
-    if (err instanceof DeviceBindingError) throw err;
-    invalid(`${which} "jwk" is not a valid public key`, { claim: 'jwk', reason: 'malformed' }, err);
-  }
-  if (!valid)
-    invalid(`${which} signature is invalid`, { claim: 'signature', reason: 'invalid_signature' });
 }
 
 /** Parses a compact JWS of type `typ` far enough to read its key and payload. */
@@ -227,7 +210,7 @@ export async function verifyRotation(
       actual: oldId,
     });
   }
-  await checkSignature(outer.parts, outer.header, WHAT);
+  await checkJwsSignature(outer.parts, outer.header, 'INVALID_ROTATION', WHAT);
   const newDeviceId = stringClaim(outer.payload, 'new_device_id', WHAT);
   const handshake = stringClaim(outer.payload, 'handshake', WHAT);
 

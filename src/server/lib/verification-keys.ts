@@ -2,9 +2,11 @@
 // imported and hashed once, not on every request.
 
 import type { SigningAlgorithmEntry } from '../../core/algorithms.js';
-import { fail } from '../../core/errors.js';
+import { DeviceBindingError, fail, refuse } from '../../core/errors.js';
 import { minimalPublicJwk, type PublicJwk } from '../../core/jwk.js';
+import type { CompactJwsParts, VerificationCode } from './compact-jws.js';
 import { LruMap } from './lru-map.js';
+import type { ProtectedHeader } from './protected-header.js';
 import { thumbprintOf } from './small-digest.js';
 
 /** @internal A public key ready for `crypto.subtle.verify`, with its thumbprint. */
@@ -89,4 +91,30 @@ export async function verifySignature(
   } catch {
     return false;
   }
+}
+
+/**
+ * @internal Checks the signature of a parsed JWS with the key its header embeds.
+ * @throws `code` with detail `jwk`/`malformed` for a key that cannot be imported (not a point
+ * on the curve), `signature`/`invalid_signature` for a signature that does not verify.
+ */
+export async function checkJwsSignature(
+  parts: CompactJwsParts,
+  header: ProtectedHeader,
+  code: VerificationCode,
+  what: string,
+): Promise<void> {
+  let valid = false;
+  try {
+    const { key } = await verificationKey(header.jwk, header.canonicalKey, header.algorithm);
+    valid = await verifySignature(header.algorithm, key, parts.signingInput, parts.signature);
+  } catch (err) {
+    if (err instanceof DeviceBindingError) throw err;
+    refuse(code, `${what} "jwk" is not a valid public key`, { claim: 'jwk', reason: 'malformed' });
+  }
+  if (!valid)
+    refuse(code, `${what} signature is invalid`, {
+      claim: 'signature',
+      reason: 'invalid_signature',
+    });
 }
