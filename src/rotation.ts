@@ -1,5 +1,9 @@
-// Entry point `devicebind/rotation`: rotating a DeviceBinding's keys (new keys, a token both
-// sign, commit or abort), resuming an interrupted rotation, and ending the previous keys' life.
+/**
+ * Entry point `devicebind/rotation`: rotating a DeviceBinding's keys (new keys, a token both
+ * sign, commit or abort), resuming an interrupted rotation, and ending the previous keys' life.
+ *
+ * @module devicebind/rotation
+ */
 
 export {
   forgetPreviousKeys,

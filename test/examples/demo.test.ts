@@ -36,6 +36,12 @@ describe('npm run demo', () => {
       '→ GET /api/profile  ← 200',
       '→ POST /api/notes  ← 201',
       '→ GET /api/files/welcome.txt  ← 200',
+      '→ POST /device/rotate/challenge  ← 200',
+      '→ POST /device/rotate  ← 200',
+      '→ GET /api/profile  ← 401 (server asks for its nonce)',
+      '→ GET /api/profile  ← 200',
+      '→ POST /device/rotate/challenge  ← 200',
+      '→ POST /device/rotate  ← 400',
     ]);
   });
 });
