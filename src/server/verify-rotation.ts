@@ -81,6 +81,11 @@ export interface VerifiedRotation {
   previousDeviceId: string;
   /** The app's own claims in the new keys' handshake. */
   claims: Record<string, unknown>;
+  /**
+   * The nonce the token answered (checked): new keys are attested over SHA-256 of it, which
+   * `handshakeAttestationChallenge(nonce)` gives `verifyDeviceAttestation`.
+   */
+  nonce: string;
 }
 
 const WHAT = 'the rotation token';
@@ -286,6 +291,7 @@ export async function verifyRotation(
     encryptionKey: verified.encryptionKey,
     previousDeviceId,
     claims,
+    nonce: verified.nonce,
   };
   if (verified.attestation !== undefined) result.attestation = verified.attestation;
   return result;

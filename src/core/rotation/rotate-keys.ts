@@ -12,6 +12,7 @@ import { asDeviceBindingError, fail } from '../errors.js';
 import { jwkThumbprint, minimalPublicJwk, type PublicJwk } from '../jwk.js';
 import { currentMarker } from '../key-slots.js';
 import { readSlotState, type SlotState } from '../slot-state.js';
+import { utf8Encode } from '../utf8.js';
 import { type RotationKeys, signRotationToken } from './rotation-token.js';
 import { slotBinding } from './slot-binding.js';
 
@@ -33,8 +34,6 @@ export interface RotateKeysOptions
   nonce: string;
   /** Extra app claims for the new keys' handshake; reserved claim names are refused. */
   claims?: Record<string, unknown>;
-  /** Server challenge to embed in the new keys' attestation, where the platform offers it. */
-  attestationChallenge?: Uint8Array;
 }
 
 /**
@@ -190,10 +189,13 @@ class Rotator {
   /** Makes or loads the new keys and signs a token with both pairs. */
   async sign(state: SlotState, options: RotateKeysOptions): Promise<KeyRotation> {
     const previous = await this.current(state);
-    const { attestationChallenge } = options;
-    const next = await slotBinding(this.binding, this.access, state.other, options).ensureKeys(
-      attestationChallenge === undefined ? {} : { attestationChallenge },
-    );
+    // As createHandshake does: keys made now are attested over SHA-256(nonce), so their
+    // evidence is fresh for this rotation (docs/attestation.md). Keys a resumed rotation made
+    // earlier keep the evidence of their first token.
+    const attestationChallenge = await this.crypto.sha256(utf8Encode(options.nonce));
+    const next = await slotBinding(this.binding, this.access, state.other, options).ensureKeys({
+      attestationChallenge,
+    });
     const prompt: AuthenticationPrompt | undefined = this.access.options.prompts?.sign;
     const clock = this.access.options.clock ?? Date.now;
     const token = await signRotationToken({
