@@ -14,12 +14,11 @@ export type BindingAccessKey = 'devicebind.bindingAccess.v1';
 export interface BindingAccess {
   /** Loads the keys as the binding's own methods do; creates them only when `create`. */
   keys(create: boolean): Promise<DeviceKeys>;
-  /** The keys when the binding has already loaded them. */
-  loadedKeys(): DeviceKeys | undefined;
-  /** Forgets the loaded keys: the next use loads the current generation from the store. */
-  reset(): void;
-  /** Forgets the loaded keys: the next use loads the current slot from the store. */
-  reset(): void;
+  /**
+   * The keys when the binding has already loaded them; with `reset`, forgets them instead, so
+   * that the next use loads the current slot from the store (after a rotation's commit).
+   */
+  loadedKeys(reset?: boolean): DeviceKeys | undefined;
   /** The options the binding was made with (its key store, `crypto`, prompts). */
   readonly options: DeviceBindingOptions;
 }

@@ -107,8 +107,7 @@ export class DeviceBinding {
   /** @throws `INVALID_ARGUMENT` for a missing key store or a malformed namespace; `CRYPTO_UNAVAILABLE` without WebCrypto or a `crypto` option. */
   constructor(options: DeviceBindingOptions) {
     const { keyStore, namespace, clock } = assertObject(options);
-    if (typeof keyStore !== 'object' || typeof keyStore?.sign !== 'function')
-      mustBe('options.keyStore', 'a KeyStore');
+    if (typeof keyStore?.sign !== 'function') mustBe('options.keyStore', 'a KeyStore');
     if (typeof namespace !== 'string' || !NAMESPACE_PATTERN.test(namespace)) {
       mustBe('options.namespace', '1–150 characters from [A-Za-z0-9._:-]');
     }
@@ -122,10 +121,7 @@ export class DeviceBinding {
     // For the functions of devicebind/envelopes (binding-access.ts): hidden, not API.
     const access: BindingAccess = {
       keys: (create) => this.#load({}, create),
-      loadedKeys: () => this.#loaded,
-      reset: () => {
-        this.#loaded = undefined;
-      },
+      loadedKeys: (reset) => (reset ? (this.#loaded = undefined) : this.#loaded),
       options,
     };
     Object.defineProperty(
@@ -200,7 +196,7 @@ export class DeviceBinding {
       this.#crypto,
     );
     const token = await signCompactJws(keys.handshakeHeader, payload, keys.algorithm, (data) =>
-      this.#sign(keys.signingKey.alias, data),
+      this.#sign(keys, data),
     );
     return { token, deviceId, signingKey: keys.signingJwk, encryptionKey: encryptionKey.publicKey };
   }
@@ -221,7 +217,7 @@ export class DeviceBinding {
     const keys = this.#loaded ?? (await this.#load({}, false));
     const { payload, contentDigest } = await this.#proofs.build(options, this.#now());
     const proof = await signCompactJws(keys.proofHeader, payload, keys.algorithm, (data) =>
-      this.#sign(keys.signingKey.alias, data),
+      this.#sign(keys, data),
     );
     return contentDigest === undefined
       ? { DPoP: proof }
@@ -271,10 +267,14 @@ export class DeviceBinding {
     return Math.floor(ms / 1000);
   }
 
-  async #sign(alias: string, data: Uint8Array): Promise<Uint8Array> {
+  async #sign(keys: LoadedKeys, data: Uint8Array): Promise<Uint8Array> {
     const prompt = this.#options.prompts?.sign;
     try {
-      return await this.keyStore.sign(alias, data, prompt === undefined ? undefined : { prompt });
+      return await this.keyStore.sign(
+        keys.signingKey.alias,
+        data,
+        prompt === undefined ? undefined : { prompt },
+      );
     } catch (err) {
       const error = this.#storeError(err);
       if (error.code === 'KEY_INVALIDATED' || error.code === 'KEY_NOT_FOUND')

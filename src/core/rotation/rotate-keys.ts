@@ -174,7 +174,7 @@ class Rotator {
     let keys = await this.access.keys(false);
     // Another binding over the same store may have committed since this one loaded its keys.
     if (keys.signingKey.alias !== state.current.signing) {
-      this.access.reset();
+      this.access.loadedKeys(true);
       keys = await this.access.keys(false);
     }
     return keys;
@@ -362,7 +362,7 @@ async function commitRotation(binding: DeviceBinding, deviceId: string): Promise
     const after = await rotator.state();
     if (after.present.has(after.staleMarker))
       await rotator.call(() => rotator.store.deleteKey(after.staleMarker));
-    rotator.access.reset();
+    rotator.access.loadedKeys(true);
     return rotator.access.keys(false);
   });
 }
