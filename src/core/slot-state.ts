@@ -33,19 +33,6 @@ export interface SlotState {
   otherSlot: 'pending' | 'previous' | 'empty';
 }
 
-/**
- * @internal What the other slot holds, from whether its pending marker and its keys exist: a
- * marker with a key is a pending rotation; keys without a marker, the previous keys; a marker
- * alone, nothing (the app died before making a key, so no token exists).
- */
-export function otherSlotHolds(
-  marker: boolean,
-  signing: boolean,
-  encryption: boolean,
-): SlotState['otherSlot'] {
-  return !signing && !encryption ? 'empty' : marker ? 'pending' : 'previous';
-}
-
 /** @internal Reads the slots of `namespace`. @throws what `listAliases` throws */
 export async function readSlotState(store: KeyStore, namespace: string): Promise<SlotState> {
   const present = new Set(await store.listAliases());
@@ -64,39 +51,41 @@ export async function readSlotState(store: KeyStore, namespace: string): Promise
     otherMarker,
     staleMarker: pendingMarker(namespace, slotOne),
     present,
-    otherSlot: otherSlotHolds(
-      present.has(otherMarker),
-      present.has(otherSigning),
-      present.has(otherEncryption),
-    ),
+    // A marker alone means the app died before making a key: no token exists, nothing to resume.
+    otherSlot:
+      !present.has(otherSigning) && !present.has(otherEncryption)
+        ? 'empty'
+        : present.has(otherMarker)
+          ? 'pending'
+          : 'previous',
   };
 }
 
-/** @internal The keys a committed rotation keeps, as the envelope functions use them. */
-export interface PreviousKeyPair {
+/** @internal The other slot's keys, as the envelope functions use them. */
+export interface OtherKeyPair {
   encryptionKey: KeyInfo;
-  /** The device id of the previous signing key: what values sealed with it are bound to. */
+  /** The device id of the other slot's signing key: what values sealed with it are bound to. */
   deviceId: string;
 }
 
 /**
- * @internal The previous keys of `namespace`, or `undefined` when none are kept (or only one
- * of the two is left, after an interrupted `forgetPreviousKeys`).
+ * @internal The keys in the other slot of `namespace`, or `undefined` unless both are there:
+ * the previous keys after a committed rotation, or the new keys of a pending one (the server
+ * may already seal for them when its answer to the rotation was lost). Either way they are this
+ * device's own keys, so opening with them opens nothing sealed for anyone else.
  * @throws what the store throws
  */
-export async function previousKeyPair(
+export async function otherKeyPair(
   store: KeyStore,
   namespace: string,
   crypto: DigestBackend,
-): Promise<PreviousKeyPair | undefined> {
+): Promise<OtherKeyPair | undefined> {
   // Probes rather than a listing (readSlotState): this runs in every app that opens envelopes.
   const slotOne = (await store.getKey(currentMarker(namespace))) !== null;
   const [, signing, encryption] = slotAliases(namespace, slotOne) as [string, string, string];
-  const marker = (await store.getKey(pendingMarker(namespace, !slotOne))) !== null;
   const signingKey = await store.getKey(signing);
   const encryptionKey = await store.getKey(encryption);
   if (signingKey === null || encryptionKey === null) return undefined;
-  if (otherSlotHolds(marker, true, true) !== 'previous') return undefined;
   return {
     encryptionKey,
     deviceId: await jwkThumbprint(parsePublicJwk(signingKey.publicKey), crypto),

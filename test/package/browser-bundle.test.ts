@@ -33,8 +33,9 @@ export async function start() {
   },
   {
     name: 'DeviceBinding + WebCryptoKeyStore + envelopes',
-    // Measured at 12.9 KiB; this stops it growing unnoticed.
-    budget: 13.5 * 1024,
+    // Measured at 13.4 KiB before unseal and openEnvelope(Stream) learnt to open what was sealed
+    // for a rotation's other keys (about 0.3 KiB more); this stops it growing unnoticed.
+    budget: 14 * 1024,
     entry: `
 import { DeviceBinding } from 'devicebind';
 import { openEnvelope, openEnvelopeStream, seal, unseal } from 'devicebind/envelopes';

@@ -7,8 +7,8 @@ import { assertObject } from '../assert.js';
 import type { BindingAccess } from '../binding-access.js';
 import { resolveCryptoBackend } from '../crypto-backend.js';
 import type { DeviceBinding, DeviceKeys } from '../device-binding.js';
-import { isDeviceBindingError } from '../errors.js';
-import { previousKeyPair } from '../slot-state.js';
+import { DeviceBindingError } from '../errors.js';
+import { otherKeyPair } from '../slot-state.js';
 import { openEnvelopeWithKey } from './open-envelope.js';
 import { openEnvelopeStreamWithKey } from './open-stream.js';
 import { sealWithKey, unsealWithKey } from './seal.js';
@@ -52,11 +52,12 @@ async function loadEnvelopeKey(
 
 /**
  * Opens with the binding's keys and, when that fails as an envelope would (`INVALID_ENVELOPE`)
- * and a committed rotation still keeps the previous keys, with those: what was sealed before
- * a rotation opens until `forgetPreviousKeys` (docs/formats/rotation.md). The failure stays
- * the one failure of the current keys, so errors remain no oracle.
+ * and the other key slot holds a pair (a committed rotation's previous keys, or a pending
+ * one's new keys), with those: what was sealed before a rotation opens until
+ * `forgetPreviousKeys` (docs/formats/rotation.md). The failure stays the one failure of the
+ * current keys, so errors remain no oracle.
  */
-async function withPreviousKeys<T>(
+async function withOtherKeys<T>(
   binding: DeviceBinding,
   open: (key: DeviceEnvelopeKey) => Promise<T>,
 ): Promise<T> {
@@ -64,20 +65,20 @@ async function withPreviousKeys<T>(
   try {
     return await open(current);
   } catch (err) {
-    if (!isDeviceBindingError(err) || err.code !== 'INVALID_ENVELOPE') throw err;
+    if (!(err instanceof DeviceBindingError) || err.code !== 'INVALID_ENVELOPE') throw err;
     const { key } = current;
-    const previous = await previousKeyPair(binding.keyStore, binding.namespace, key.crypto).catch(
+    const other = await otherKeyPair(binding.keyStore, binding.namespace, key.crypto).catch(
       () => undefined,
     );
-    if (previous === undefined) throw err;
+    if (other === undefined) throw err;
     try {
       return await open({
-        key: { ...key, info: previous.encryptionKey },
-        deviceId: previous.deviceId,
+        key: { ...key, info: other.encryptionKey },
+        deviceId: other.deviceId,
       });
     } catch (again) {
-      // The user cancelling the previous key's prompt says more than a second same failure.
-      throw isDeviceBindingError(again) && again.code !== 'INVALID_ENVELOPE' ? again : err;
+      // The user cancelling the other key's prompt says more than a second same failure.
+      throw again instanceof DeviceBindingError && again.code !== 'INVALID_ENVELOPE' ? again : err;
     }
   }
 }
@@ -104,7 +105,7 @@ export async function openEnvelope(
   envelope: string | FlattenedJwe,
   options: OpenEnvelopeOptions = {},
 ): Promise<Uint8Array> {
-  return withPreviousKeys(binding, ({ key }) => openEnvelopeWithKey(key, envelope, options));
+  return withOtherKeys(binding, ({ key }) => openEnvelopeWithKey(key, envelope, options));
 }
 
 /**
@@ -129,7 +130,7 @@ export function openEnvelopeStream(
 ): ReadableStream<Uint8Array> {
   const access = accessOf(binding);
   const keyEnvelope = (jwe: string) =>
-    withPreviousKeys(binding, ({ key }) => openEnvelopeWithKey(key, jwe));
+    withOtherKeys(binding, ({ key }) => openEnvelopeWithKey(key, jwe));
   const loaded = access.loadedKeys();
   if (loaded !== undefined)
     return openEnvelopeStreamWithKey(
@@ -202,7 +203,7 @@ export async function unseal(
   options: SealOptions = {},
 ): Promise<Uint8Array> {
   const context = assertObject(options).context as string;
-  return withPreviousKeys(binding, ({ key, deviceId }) =>
+  return withOtherKeys(binding, ({ key, deviceId }) =>
     unsealWithKey(key, sealed, { deviceId, context }),
   );
 }
