@@ -24,8 +24,8 @@ export interface AnswerVerificationErrorOptions {
    * client cannot recover. Pass it whenever `verifyRequest` has `expectedNonce`.
    */
   dpopNonce?: string | Pick<NonceIssuer, 'issue'>;
-  /** What failed to verify: a request proof (default) or a handshake (then 400, not 401). */
-  verifying?: 'request' | 'handshake';
+  /** What failed to verify: a request proof (default), a handshake or a rotation token (then 400, not 401). */
+  verifying?: 'request' | 'handshake' | 'rotation';
   /** `Retry-After` of a 503 when the replay cache or nonce check is unavailable (default 1). */
   retryAfterSeconds?: number;
 }
@@ -112,8 +112,8 @@ function checkOptions(options: AnswerVerificationErrorOptions) {
     typeof (dpopNonce as { issue?: unknown } | null)?.issue !== 'function'
   )
     mustBe('options.dpopNonce', 'a nonce string or a nonce issuer');
-  if (verifying !== 'request' && verifying !== 'handshake')
-    mustBe('options.verifying', '"request" or "handshake"');
+  if (verifying !== 'request' && verifying !== 'handshake' && verifying !== 'rotation')
+    mustBe('options.verifying', '"request", "handshake" or "rotation"');
   const retryAfter = assertNumber(retryAfterSeconds, 'options.retryAfterSeconds', {
     min: 0,
     max: 86_400,
@@ -137,6 +137,8 @@ function checkOptions(options: AnswerVerificationErrorOptions) {
  * | `NONCE_REQUIRED` | 401 | `WWW-Authenticate: DPoP error="use_dpop_nonce", …`, `DPoP-Nonce` (RFC 9449 §9) | `use_dpop_nonce` |
  * | `REPLAY_CHECK_FAILED`, or a nonce check that threw (`detail.reason` `unavailable`) | 503 | `Retry-After` | `temporarily_unavailable` |
  * | `INVALID_HANDSHAKE`, or any verification failure with `verifying: 'handshake'` | 400 | — | `invalid_handshake` |
+ * | `INVALID_ROTATION` with `detail.reason` `already_bound` (the new key is bound elsewhere, RFC 8555 §7.3.5) | 409 | — | `conflict` |
+ * | any other `INVALID_ROTATION`, or any verification failure with `verifying: 'rotation'` | 400 | — | `invalid_rotation` |
  * | `ATTESTATION_FAILED` | 403 | — | `attestation_failed` |
  * | `INVALID_ARGUMENT`, `CRYPTO_UNAVAILABLE`, any other code, anything not a DeviceBindingError | 500 | — | `server_error` |
  *
@@ -191,6 +193,11 @@ export function answerVerificationError(
     code === 'NONCE_REQUIRED';
   if (code === 'INVALID_HANDSHAKE' || (proofFailure && verifying === 'handshake')) {
     return answer(400, 'invalid_handshake', {}, error);
+  }
+  if (code === 'INVALID_ROTATION' || (proofFailure && verifying === 'rotation')) {
+    return detail?.reason === 'already_bound'
+      ? answer(409, 'conflict', {}, error)
+      : answer(400, 'invalid_rotation', {}, error);
   }
   if (!proofFailure) return answer(500, 'server_error', {});
   const nonce = freshNonce(dpopNonce);

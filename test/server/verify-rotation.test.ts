@@ -4,6 +4,7 @@
 
 import { calculateJwkThumbprint } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { answerVerificationError } from '../../src/server/answer-verification-error.js';
 import { MemoryReplayCache } from '../../src/server/replay-cache.js';
 import { verifyHandshake } from '../../src/server/verify-handshake.js';
 import { type VerifyRotationOptions, verifyRotation } from '../../src/server/verify-rotation.js';
@@ -310,5 +311,46 @@ describe('verifyRotation checks its arguments', () => {
   ])('%s (INVALID_ARGUMENT)', async (_, token, extra) => {
     const given = extra === null ? null : options(extra as Partial<VerifyRotationOptions>);
     await rejects(verifyRotation(token as string, given as never), 'INVALID_ARGUMENT');
+  });
+});
+
+describe('answerVerificationError answers a refused rotation', () => {
+  async function answerFor(token: string, extra: Partial<VerifyRotationOptions> = {}) {
+    const err = await verifyRotation(token, options(extra)).then(
+      () => expect.fail('verifyRotation accepted the token'),
+      (e: unknown) => e,
+    );
+    return answerVerificationError(err, { verifying: 'rotation' });
+  }
+
+  it('with 409 when the new key is bound already (as ACME does)', async () => {
+    const token = await makeRotation(oldKey, newSigningKey, encryptionKey);
+    const answer = await answerFor(token, { isBound: () => true });
+    expect(answer.status).toBe(409);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'conflict', code: 'INVALID_ROTATION' });
+  });
+
+  it('with 400 for a forged token', async () => {
+    const token = await makeRotation(oldKey, newSigningKey, encryptionKey, {
+      outerSigner: newSigningKey,
+    });
+    const answer = await answerFor(token);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_rotation' });
+  });
+
+  it('with 400 for an algorithm outside the allowlist', async () => {
+    const token = await makeRotation(oldKey, newSigningKey, encryptionKey, {
+      outerHeader: { alg: 'HS256' },
+    });
+    expect((await answerFor(token)).status).toBe(400);
+  });
+
+  it('with 503 when isBound could not answer', async () => {
+    const token = await makeRotation(oldKey, newSigningKey, encryptionKey);
+    const isBound = () => Promise.reject(new Error('database down'));
+    const answer = await answerFor(token, { isBound });
+    expect(answer.status).toBe(503);
+    expect(answer.headers['Retry-After']).toBe('1');
   });
 });
