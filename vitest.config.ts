@@ -78,9 +78,10 @@ const dataProjects = dataSets.flatMap((set) =>
 // A runtime that is not installed has no tests registered (scripts/test.mjs says so loudly):
 // the workerd suite needs workerd; the package smoke test runs in whichever of Deno and Bun
 // is there, and in Node.
-const runtimeTests = [
+const deployedTests = [
   ...(findRuntime('workerd') ? ['test/runtimes/workerd/**/*.test.ts'] : []),
   'test/runtimes/package-smoke.test.ts',
+  'test/oauth/**/*.test.ts',
 ];
 
 // Without redis-server the Redis suites are not registered (scripts/test.mjs says so loudly).
@@ -143,6 +144,7 @@ export default defineConfig({
             'test/runtimes/**',
             ...allDataSuites,
             ...withoutRedis,
+            'test/oauth/**',
           ],
           testTimeout: 30_000,
           ...confined(),
@@ -170,9 +172,10 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'runtimes',
+          // The built package where it is deployed: other runtimes, next to a real OAuth server.
+          name: 'deployed',
           environment: 'node',
-          include: runtimeTests,
+          include: deployedTests,
           globalSetup: ['test/setup/build-once.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -1,0 +1,57 @@
+// The DPoP part of the Express example: a middleware that lets a request through only with
+// a DPoP-bound access token and a fresh proof from the key the token is bound to, and the
+// one place that turns every refusal into its HTTP answer.
+
+import { answerVerificationError, verifyRequest } from 'devicebind/server';
+import { dpopAccessToken } from '../shared/access-tokens.mjs';
+
+/**
+ * Sends the HTTP answer for a failed check: the status, `WWW-Authenticate`, `DPoP-Nonce` and
+ * `Want-Content-Digest` headers as `answerVerificationError` decides them.
+ */
+export function sendVerificationError(res, err) {
+  const answer = answerVerificationError(err);
+  res.status(answer.status).set(answer.headers).send(answer.body);
+}
+
+/**
+ * Express middleware for routes only a bound device may call. Mount it after
+ * `express.raw({ type: () => true })`, so that `req.body` holds the raw bytes the proof covers.
+ *
+ * @param {object} options
+ * @param {string} options.publicOrigin - This API's public origin, from configuration.
+ * @param {import('devicebind/server').ReplayCache} options.replayCache - Shared by every instance.
+ * @param {import('devicebind/server').NonceIssuer} options.nonces - One secret on every instance.
+ * @param {import('../shared/access-tokens.mjs').Tokens} options.tokens
+ */
+export function requireDevice({ publicOrigin, replayCache, nonces, tokens }) {
+  return async (req, res, next) => {
+    try {
+      const accessToken = dpopAccessToken(req.headers.authorization);
+      const token = accessToken && (await tokens.verify(accessToken));
+      if (!token) return sendInvalidToken(res);
+      const { deviceId } = await verifyRequest(
+        {
+          method: req.method,
+          // The URL the client signed: the configured public origin, never the Host header.
+          url: `${publicOrigin}${req.originalUrl}`,
+          headers: req.headers,
+          body: req.body,
+        },
+        {
+          // The proof must be signed by the key the token is bound to (RFC 9449 §7.1).
+          jkt: token.jkt,
+          accessToken,
+          replayCache,
+          expectedNonce: nonces,
+        },
+      );
+      req.device = { user: token.user, deviceId };
+      // A fresh nonce with every answer, so the next proof needs no extra round trip.
+      res.set('DPoP-Nonce', nonces.issue());
+      next();
+    } catch (err) {
+      sendVerificationError(res, err);
+    }
+  };
+}
