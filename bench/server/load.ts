@@ -19,6 +19,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DEVICES = 8;
 /** One request in this many is a replay of an accepted proof, sent to the other instance. */
 const REPLAY_EVERY = 50;
+/** Requests sent to each endpoint before it is measured (JIT, connections, Redis). */
+const WARMUP = 500;
 const PUBLIC_ORIGIN = 'https://api.example.test';
 
 interface Job {
@@ -114,9 +116,10 @@ try {
     nonce: string;
   };
 
-  console.log(`Signing ${REQUESTS} proofs for ${DEVICES} devices before the timed part…`);
+  const total = WARMUP + REQUESTS;
+  console.log(`Signing ${total} proofs for ${DEVICES} devices before the timed part…`);
   const protectedJobs: Job[] = [];
-  for (let i = 0; i < REQUESTS; i++) {
+  for (let i = 0; i < total; i++) {
     const earlier = protectedJobs[i - REPLAY_EVERY * 2];
     if (i % REPLAY_EVERY === REPLAY_EVERY - 1 && earlier && !earlier.replay) {
       protectedJobs.push({ ...earlier, instance: 1 - earlier.instance, replay: true });
@@ -143,10 +146,12 @@ try {
     replay: false,
   }));
 
-  // Warm both paths (JIT, connections, Redis), then measure each.
-  await drive(origins, openJobs.slice(0, 500));
-  const open = await drive(origins, openJobs);
-  const dpop = await drive(origins, protectedJobs);
+  // Warm both paths, then measure each.
+  await drive(origins, openJobs.slice(0, WARMUP));
+  await drive(origins, protectedJobs.slice(0, WARMUP));
+  const open = await drive(origins, openJobs.slice(WARMUP));
+  const measured = protectedJobs.slice(WARMUP);
+  const dpop = await drive(origins, measured);
 
   const refused = [...dpop.statuses].filter(([s]) => s !== 200);
   console.log(
@@ -159,9 +164,9 @@ try {
   console.log(row('`GET /hello`, unprotected', open));
   console.log(row('`GET /api/hello`, DPoP proof + Redis replay cache', dpop));
   console.log(
-    `\nProtected answers other than 200: ${refused.map(([s, c]) => `${c} × ${s}`).join(', ') || 'none'} (the ${protectedJobs.filter((j) => j.replay).length} replays must all be refused with 401).`,
+    `\nProtected answers other than 200: ${refused.map(([s, c]) => `${c} × ${s}`).join(', ') || 'none'} (the ${measured.filter((j) => j.replay).length} replays must all be refused with 401).`,
   );
-  const replays = protectedJobs.filter((job) => job.replay).length;
+  const replays = measured.filter((job) => job.replay).length;
   const refusedReplays = dpop.statuses.get(401) ?? 0;
   if (dpop.acceptedReplays > 0 || refusedReplays !== replays || refused.some(([s]) => s >= 500)) {
     console.log('UNEXPECTED: a replay was accepted, an honest request refused, or a 5xx answered');

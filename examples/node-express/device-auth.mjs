@@ -2,7 +2,7 @@
 // a DPoP-bound access token and a fresh proof from the key the token is bound to, and the
 // one place that turns every refusal into its HTTP answer.
 
-import { answerVerificationError, verifyRequest } from 'devicebind/server';
+import { answerVerificationError, isDeviceBindingError, verifyRequest } from 'devicebind/server';
 import { dpopAccessToken } from '../shared/access-tokens.mjs';
 
 /**
@@ -51,6 +51,11 @@ export function requireDevice({ publicOrigin, replayCache, nonces, tokens }) {
       res.set('DPoP-Nonce', nonces.issue());
       next();
     } catch (err) {
+      // One line per refusal, by code and claim: what operators count and alert on.
+      if (isDeviceBindingError(err)) {
+        const { claim, reason } = err.detail ?? {};
+        console.warn(JSON.stringify({ refused: err.code, claim, reason, path: req.path }));
+      }
       sendVerificationError(res, err);
     }
   };
