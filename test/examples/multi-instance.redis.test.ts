@@ -109,7 +109,7 @@ describe('two instances sharing one Redis', () => {
   });
 
   it('while Redis hangs (process frozen) every request is refused with 503 within the timeout, not left waiting', async () => {
-    redis.pause();
+    redis.freeze();
     try {
       const frozen = await Promise.all(
         Array.from({ length: 10 }, async (_, i) => send(i % 2 ? b : a, await freshProof())),
@@ -117,7 +117,7 @@ describe('two instances sharing one Redis', () => {
       expect(frozen.map((answer) => answer.status)).toEqual(Array(10).fill(503));
       expect(Math.max(...frozen.map((answer) => answer.ms))).toBeLessThan(TIMEOUT_MS + SLACK_MS);
     } finally {
-      redis.resume();
+      redis.thaw();
     }
     const headers = await freshProof();
     expect((await send(b, headers)).status).toBe(200);
