@@ -25,6 +25,7 @@ export function createApp({ publicOrigin, nonces, stores, tokens, checkPassword 
   // The same endpoint without device binding: what the load run compares against.
   app.get('/hello', hello);
 
+  // #region sign-in
   // A sign-in challenge needs no table: the nonce is an HMAC of the time window, and the
   // shared replay cache makes each handshake count once, on every instance.
   app.get('/auth/challenge', (_req, res) => res.json({ nonce: nonces.issue() }));
@@ -52,7 +53,9 @@ export function createApp({ publicOrigin, nonces, stores, tokens, checkPassword 
       sendVerificationError(res, err);
     }
   });
+  // #endregion sign-in
 
+  // #region api-routes
   // The raw body, exactly as received: the proof's content digest covers these bytes.
   const api = express.Router();
   api.use(express.raw({ type: () => true, limit: '1mb' }));
@@ -62,6 +65,8 @@ export function createApp({ publicOrigin, nonces, stores, tokens, checkPassword 
     const order = JSON.parse(req.body.toString('utf8'));
     res.status(201).json({ accepted: order, by: req.device.deviceId });
   });
+  // #endregion api-routes
+  // #region sealed-files
   api.get('/files/:name', async (req, res) => {
     const file = FILES[req.params.name];
     const binding = await bindings.get(req.device.deviceId);
@@ -69,6 +74,7 @@ export function createApp({ publicOrigin, nonces, stores, tokens, checkPassword 
     const envelope = await sealEnvelope(new TextEncoder().encode(file), binding.encryptionKey);
     res.type('application/jose').send(envelope);
   });
+  // #endregion sealed-files
   app.use('/api', api);
 
   app.use((err, _req, res, _next) => {

@@ -9,6 +9,7 @@ import { dpopAccessToken } from '../shared/access-tokens.mjs';
  * Sends the HTTP answer for a failed check: the status, `WWW-Authenticate`, `DPoP-Nonce` and
  * `Want-Content-Digest` headers as `answerVerificationError` decides them.
  */
+// #region require-device
 export function sendVerificationError(res, err) {
   const answer = answerVerificationError(err);
   res.status(answer.status).set(answer.headers).send(answer.body);
@@ -60,3 +61,4 @@ export function requireDevice({ publicOrigin, replayCache, nonces, tokens }) {
     }
   };
 }
+// #endregion require-device

@@ -17,6 +17,7 @@ import { sendVerificationError } from './device-auth.mjs';
  * @param {'required' | 'optional'} [config.bodyBinding] - `optional` also accepts POSTs from
  *   standard DPoP clients, whose proofs do not cover the body (weaker: see the server guide).
  */
+// #region resource-server
 export function createResourceServer({
   issuer,
   jwksUri,
@@ -59,3 +60,4 @@ export function createResourceServer({
   });
   return app;
 }
+// #endregion resource-server

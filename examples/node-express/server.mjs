@@ -25,6 +25,7 @@ async function checkPassword(username, password) {
   return username === 'alice' && timingSafeEqual(scryptSync(password, SALT, 32), ALICE);
 }
 
+// #region configuration
 const publicOrigin = new URL(required('PUBLIC_ORIGIN')).origin;
 const redis = createClient({ url: required('REDIS_URL'), disableOfflineQueue: true });
 // Without a listener node-redis throws connection errors; it reconnects by itself.
@@ -39,6 +40,7 @@ const app = createApp({
   tokens: await createTokens(JSON.parse(required('TOKEN_SIGNING_KEY')), publicOrigin),
   checkPassword,
 });
+// #endregion configuration
 
 const server = app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1');
 server.once('listening', () => {

@@ -11,6 +11,7 @@ import { createRedisReplayCache } from 'devicebind/server';
  * @param {import('redis').RedisClientType} client
  * @param {{ prefix?: string }} [options]
  */
+// #region redis-stores
 export function redisStores(client, { prefix = 'example:' } = {}) {
   return {
     replayCache: createRedisReplayCache({
@@ -28,3 +29,4 @@ export function redisStores(client, { prefix = 'example:' } = {}) {
     },
   };
 }
+// #endregion redis-stores

@@ -7,6 +7,7 @@ import { importJWK, jwtVerify, SignJWT } from 'jose';
  * The token issuer and checker for one signing key (a private EC P-256 JWK), whose tokens
  * are issued by and for `issuer` (the API's public origin).
  */
+// #region issue-token
 export async function createTokens(privateJwk, issuer) {
   const { d: _private, ...publicJwk } = privateJwk;
   const signingKey = await importJWK(privateJwk, 'ES256');
@@ -37,6 +38,7 @@ export async function createTokens(privateJwk, issuer) {
     },
   };
 }
+// #endregion issue-token
 
 /** The access token of an `Authorization: DPoP <token>` header, or `undefined`. */
 export function dpopAccessToken(authorization) {

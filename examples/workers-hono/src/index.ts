@@ -97,6 +97,7 @@ app.post('/auth/sign-in', async (c) => {
   }
 });
 
+// #region middleware
 app.use('/api/*', async (c, next) => {
   const { nonces, tokens } = await servicesFor(c.env);
   try {
@@ -120,6 +121,7 @@ app.use('/api/*', async (c, next) => {
   await next();
   c.header('DPoP-Nonce', nonces.issue());
 });
+// #endregion middleware
 
 app.get('/api/hello', (c) => c.json({ hello: c.get('user'), deviceId: c.get('deviceId') }));
 

@@ -10,6 +10,7 @@ import type { DurableObjectNamespace } from '@cloudflare/workers-types';
 import type { ReplayCache } from 'devicebind/server';
 
 /** The Durable Object class: remembers proof ids until they expire. */
+// #region durable-object
 export class ReplayCacheObject extends DurableObject {
   /**
    * `false` when `id` is held and not expired; otherwise holds it until `expiresAt`. While
@@ -59,3 +60,4 @@ export function durableObjectReplayCache(
     },
   };
 }
+// #endregion durable-object
