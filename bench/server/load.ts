@@ -157,9 +157,7 @@ try {
   console.log(
     `\nTwo instances of examples/node-express sharing one Redis, ${CONCURRENCY} requests in flight over 127.0.0.1, Node ${process.version}:\n`,
   );
-  console.log(
-    '| endpoint | requests | requests/s | p50 ms | p99 ms | replays accepted | 5xx |',
-  );
+  console.log('| endpoint | requests | requests/s | p50 ms | p99 ms | replays accepted | 5xx |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   console.log(row('`GET /hello`, unprotected', open));
   console.log(row('`GET /api/hello`, DPoP proof + Redis replay cache', dpop));

@@ -2,8 +2,8 @@
 // device-only API routes, and files sealed for the calling device. Every instance built
 // with the same configuration and stores accepts what any other issued.
 
-import express from 'express';
 import { sealEnvelope, verifyHandshake } from 'devicebind/server';
+import express from 'express';
 import { requireDevice, sendVerificationError } from './device-auth.mjs';
 
 const FILES = { 'welcome.txt': 'Only the device this was sealed for can read it.' };

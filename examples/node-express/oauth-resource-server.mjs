@@ -56,7 +56,9 @@ export function createResourceServer({
   });
   app.get('/orders', (req, res) => res.json({ orders: [], client: req.client.id }));
   app.post('/orders', (req, res) => {
-    res.status(201).json({ accepted: JSON.parse(req.body.toString('utf8')), client: req.client.id });
+    res
+      .status(201)
+      .json({ accepted: JSON.parse(req.body.toString('utf8')), client: req.client.id });
   });
   return app;
 }

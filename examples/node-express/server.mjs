@@ -8,9 +8,9 @@
 import { scryptSync, timingSafeEqual } from 'node:crypto';
 import { createNonceIssuer } from 'devicebind/server';
 import { createClient } from 'redis';
+import { createTokens } from '../shared/access-tokens.mjs';
 import { createApp } from './app.mjs';
 import { redisStores } from './stores.mjs';
-import { createTokens } from '../shared/access-tokens.mjs';
 
 function required(name) {
   const value = process.env[name];

@@ -11,4 +11,6 @@ export interface Tokens {
 }
 
 export declare function createTokens(privateJwk: JWK, issuer: string): Promise<Tokens>;
-export declare function dpopAccessToken(authorization: string | null | undefined): string | undefined;
+export declare function dpopAccessToken(
+  authorization: string | null | undefined,
+): string | undefined;

@@ -56,10 +56,9 @@ describe(`${GUIDE}`, () => {
   });
 
   it.each(
-    all.filter((block) => block.file !== undefined).map((block) => [
-      `${block.file}#${block.region}`,
-      block,
-    ]),
+    all
+      .filter((block) => block.file !== undefined)
+      .map((block) => [`${block.file}#${block.region}`, block]),
   )('shows %s exactly as the example has it', (_name, block) => {
     expect(block.code).toBe(region(block.file as string, block.region as string));
   });

@@ -67,7 +67,9 @@ describe('the Express example (examples/node-express)', () => {
     const response = await api(device)(`${PUBLIC_ORIGIN}/api/files/welcome.txt`);
     expect(response.status, server.output()).toBe(200);
     const envelope = await response.text();
-    expect(new TextDecoder().decode(await openEnvelope(device, envelope))).toMatch(/Only the device/);
+    expect(new TextDecoder().decode(await openEnvelope(device, envelope))).toMatch(
+      /Only the device/,
+    );
     await expect(openEnvelope(other, envelope)).rejects.toMatchObject({ code: 'INVALID_ENVELOPE' });
   });
 
@@ -77,7 +79,11 @@ describe('the Express example (examples/node-express)', () => {
       if (String(input).endsWith('/auth/sign-in')) replayed.push(String(init?.body));
       return toServer(input, init);
     };
-    await signIn(new DeviceBinding({ keyStore: new MemoryKeyStore(), namespace: 'x' }), PUBLIC_ORIGIN, recording);
+    await signIn(
+      new DeviceBinding({ keyStore: new MemoryKeyStore(), namespace: 'x' }),
+      PUBLIC_ORIGIN,
+      recording,
+    );
     const again = await toServer(`${PUBLIC_ORIGIN}/auth/sign-in`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

@@ -40,8 +40,9 @@ type App = { Bindings: Env; Variables: { user: string; deviceId: string } };
 let services: Promise<Services> | undefined;
 function servicesFor(env: Env): Promise<Services> {
   services ??= (async () => {
-    const secret = Uint8Array.from(atob(env.NONCE_SECRET.replace(/-/g, '+').replace(/_/g, '/')), (c) =>
-      c.charCodeAt(0),
+    const secret = Uint8Array.from(
+      atob(env.NONCE_SECRET.replace(/-/g, '+').replace(/_/g, '/')),
+      (c) => c.charCodeAt(0),
     );
     return {
       nonces: createNonceIssuer({ secret }),
