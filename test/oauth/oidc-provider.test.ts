@@ -149,7 +149,11 @@ describe('oauth4webapi as a standard DPoP client of the same servers', () => {
 
   const options = (policy: 'required' | 'optional') => ({
     DPoP: dpop,
-    [oauth.customFetch]: via(policy),
+    // oauth4webapi's body type is wider than RequestInit's; it sends strings here.
+    [oauth.customFetch]: (
+      url: string,
+      init: oauth.CustomFetchOptions<string, oauth.ProtectedResourceRequestBody>,
+    ) => via(policy)(url, init as RequestInit),
   });
 
   beforeAll(async () => {

@@ -77,13 +77,17 @@ app.get('/auth/challenge', async (c) => {
 
 app.post('/auth/sign-in', async (c) => {
   const { nonces, tokens } = await servicesFor(c.env);
-  const { username, password, handshake } = await c.req.json<Record<string, string>>();
+  const { username, password, handshake } = await c.req.json<{
+    username?: string;
+    password?: string;
+    handshake?: string;
+  }>();
   if (username !== 'alice' || !(await samePassword(String(password), c.env.DEMO_PASSWORD)))
     return c.json({ error: 'invalid_credentials' }, 401);
   try {
     // Stateless, single-use challenges: the nonce is an HMAC of the time window, and the
     // Durable Object replay cache accepts each handshake once, in every location.
-    const device = await verifyHandshake(handshake, {
+    const device = await verifyHandshake(String(handshake), {
       expectedNonce: nonces,
       replayCache: durableObjectReplayCache(c.env.REPLAY_CACHE),
       maxAgeSeconds: 120,
