@@ -164,6 +164,7 @@ export default defineConfig({
           name: 'package',
           environment: 'node',
           include: ['test/package/**/*.test.ts', 'test/examples/**/*.test.ts'],
+          exclude: withoutRedis,
           globalSetup: ['test/setup/build-once.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
