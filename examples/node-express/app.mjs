@@ -50,7 +50,7 @@ export function createApp({ publicOrigin, nonces, stores, tokens, checkPassword 
         device_id: device.deviceId,
       });
     } catch (err) {
-      sendVerificationError(res, err);
+      sendVerificationError(res, err, { verifying: 'handshake' });
     }
   });
   // #endregion sign-in

@@ -3,34 +3,34 @@
 // one place that turns every refusal into its HTTP answer.
 
 import { answerVerificationError, isDeviceBindingError, verifyRequest } from 'devicebind/server';
-import { dpopAccessToken } from '../shared/access-tokens.mjs';
+import { dpopAccessToken, invalidToken } from '../shared/access-tokens.mjs';
 
-/**
- * Sends the HTTP answer for a failed check: the status, `WWW-Authenticate`, `DPoP-Nonce` and
- * `Want-Content-Digest` headers as `answerVerificationError` decides them.
- */
 // #region require-device
-export function sendVerificationError(res, err) {
-  const answer = answerVerificationError(err);
+/**
+ * Sends the HTTP answer for a failed check: status, `WWW-Authenticate`, `DPoP-Nonce`,
+ * `Want-Content-Digest` and `Retry-After` as `answerVerificationError` decides them.
+ * `options` are its options: the nonce issuer, or `verifying: 'handshake'` at sign-in.
+ */
+export function sendVerificationError(res, err, options) {
+  // One line per refusal, by code and claim: what operators count and alert on.
+  if (isDeviceBindingError(err)) {
+    const { claim, reason } = err.detail ?? {};
+    console.warn(JSON.stringify({ refused: err.code, claim, reason, path: res.req.path }));
+  } else console.error(err);
+  const answer = answerVerificationError(err, options);
   res.status(answer.status).set(answer.headers).send(answer.body);
 }
 
 /**
  * Express middleware for routes only a bound device may call. Mount it after
  * `express.raw({ type: () => true })`, so that `req.body` holds the raw bytes the proof covers.
- *
- * @param {object} options
- * @param {string} options.publicOrigin - This API's public origin, from configuration.
- * @param {import('devicebind/server').ReplayCache} options.replayCache - Shared by every instance.
- * @param {import('devicebind/server').NonceIssuer} options.nonces - One secret on every instance.
- * @param {import('../shared/access-tokens.mjs').Tokens} options.tokens
  */
 export function requireDevice({ publicOrigin, replayCache, nonces, tokens }) {
   return async (req, res, next) => {
     try {
       const accessToken = dpopAccessToken(req.headers.authorization);
       const token = accessToken && (await tokens.verify(accessToken));
-      if (!token) return sendInvalidToken(res);
+      if (!token) throw invalidToken(accessToken);
       const { deviceId } = await verifyRequest(
         {
           method: req.method,
@@ -52,12 +52,9 @@ export function requireDevice({ publicOrigin, replayCache, nonces, tokens }) {
       res.set('DPoP-Nonce', nonces.issue());
       next();
     } catch (err) {
-      // One line per refusal, by code and claim: what operators count and alert on.
-      if (isDeviceBindingError(err)) {
-        const { claim, reason } = err.detail ?? {};
-        console.warn(JSON.stringify({ refused: err.code, claim, reason, path: req.path }));
-      }
-      sendVerificationError(res, err);
+      // With the issuer, every 401 carries a fresh nonce: a client whose nonce was missing
+      // or stale retries with it at once (createFetch does).
+      sendVerificationError(res, err, { dpopNonce: nonces });
     }
   };
 }

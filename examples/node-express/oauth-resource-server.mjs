@@ -5,7 +5,7 @@
 import { verifyRequest } from 'devicebind/server';
 import express from 'express';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { dpopAccessToken } from '../shared/access-tokens.mjs';
+import { dpopAccessToken, invalidToken } from '../shared/access-tokens.mjs';
 import { sendVerificationError } from './device-auth.mjs';
 
 /**
@@ -38,7 +38,7 @@ export function createResourceServer({
         typ: 'at+jwt',
       }).catch(() => ({ payload: undefined }));
       const jkt = payload?.cnf?.jkt;
-      if (typeof jkt !== 'string') return sendVerificationError(res, invalidToken());
+      if (typeof jkt !== 'string') throw invalidToken(accessToken);
       await verifyRequest(
         {
           method: req.method,

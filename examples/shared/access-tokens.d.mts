@@ -1,5 +1,6 @@
 // Types of access-tokens.mjs.
 
+import type { DeviceBindingError } from 'devicebind/server';
 import type { JWK } from 'jose';
 
 /** The token issuer and checker for one signing key. */
@@ -14,3 +15,4 @@ export declare function createTokens(privateJwk: JWK, issuer: string): Promise<T
 export declare function dpopAccessToken(
   authorization: string | null | undefined,
 ): string | undefined;
+export declare function invalidToken(accessToken: string | undefined): DeviceBindingError;

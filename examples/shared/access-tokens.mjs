@@ -1,6 +1,7 @@
 // Access tokens of the example servers (Express and Workers): short-lived JWTs bound to the
 // device key by `cnf.jkt` (RFC 9449 §6.1), signed with one key every instance shares.
 
+import { DeviceBindingError } from 'devicebind/server';
 import { importJWK, jwtVerify, SignJWT } from 'jose';
 
 /**
@@ -39,6 +40,20 @@ export async function createTokens(privateJwk, issuer) {
   };
 }
 // #endregion issue-token
+
+/**
+ * The refusal of a request whose access token is missing or not valid, as the verifiers
+ * report a token problem (`detail.claim` `Authorization`), so that `answerVerificationError`
+ * answers it like theirs: 401 with `WWW-Authenticate: DPoP error="invalid_token"` (RFC 6750
+ * §3.1).
+ */
+export function invalidToken(accessToken) {
+  return new DeviceBindingError(
+    'INVALID_PROOF',
+    accessToken ? 'the access token is not valid here' : 'the request has no DPoP access token',
+    { detail: { claim: 'Authorization', reason: accessToken ? 'mismatch' : 'missing' } },
+  );
+}
 
 /** The access token of an `Authorization: DPoP <token>` header, or `undefined`. */
 export function dpopAccessToken(authorization) {

@@ -34,6 +34,7 @@ describe.each(runtimes)('the built package under $name', ({ command, args }) => 
       handshakeDeviceId: true,
       handshakeWrongNonce: 'INVALID_HANDSHAKE',
       requestDeviceId: true,
+      requestBodyStillUnread: true,
       requestReplayed: 'REPLAYED',
       requestTamperedBody: 'INVALID_PROOF',
       requestOtherDevice: 'INVALID_PROOF',

@@ -4,6 +4,7 @@
 
 import type { DurableObjectNamespace } from '@cloudflare/workers-types';
 import {
+  type AnswerVerificationErrorOptions,
   answerVerificationError,
   createNonceIssuer,
   type NonceIssuer,
@@ -11,7 +12,13 @@ import {
   verifyRequest,
 } from 'devicebind/server';
 import { type Context, Hono } from 'hono';
-import { createTokens, dpopAccessToken, type Tokens } from '../../shared/access-tokens.mjs';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import {
+  createTokens,
+  dpopAccessToken,
+  invalidToken,
+  type Tokens,
+} from '../../shared/access-tokens.mjs';
 import { durableObjectReplayCache, type ReplayCacheObject } from './replay-cache-object.js';
 
 export { ReplayCacheObject } from './replay-cache-object.js';
@@ -53,9 +60,9 @@ function servicesFor(env: Env): Promise<Services> {
 }
 
 /** The HTTP answer for a failed check, as `answerVerificationError` decides it. */
-function refuse(c: Context<App>, err: unknown): Response {
-  const answer = answerVerificationError(err);
-  return c.body(answer.body, answer.status, answer.headers);
+function refuse(c: Context<App>, err: unknown, options: AnswerVerificationErrorOptions): Response {
+  const answer = answerVerificationError(err, options);
+  return c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
 }
 
 /** Compares in constant time, so the time taken does not tell how much of a guess was right. */
@@ -98,7 +105,7 @@ app.post('/auth/sign-in', async (c) => {
       device_id: device.deviceId,
     });
   } catch (err) {
-    return refuse(c, err);
+    return refuse(c, err, { verifying: 'handshake' });
   }
 });
 
@@ -108,7 +115,7 @@ app.use('/api/*', async (c, next) => {
   try {
     const accessToken = dpopAccessToken(c.req.header('Authorization'));
     const token = accessToken && (await tokens.verify(accessToken));
-    if (!token) return refuse(c, invalidToken());
+    if (!token) throw invalidToken(accessToken);
     // The Request itself: the body is read from a clone, so the route can still read it.
     const { deviceId } = await verifyRequest(c.req.raw, {
       jkt: token.jkt,
@@ -121,7 +128,7 @@ app.use('/api/*', async (c, next) => {
     c.set('user', token.user);
     c.set('deviceId', deviceId);
   } catch (err) {
-    return refuse(c, err);
+    return refuse(c, err, { dpopNonce: nonces });
   }
   await next();
   c.header('DPoP-Nonce', nonces.issue());

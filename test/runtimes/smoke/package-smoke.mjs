@@ -26,12 +26,11 @@ async function refusal(promise) {
 }
 
 function fetchRequest(headers, body = BODY) {
-  return {
+  return new Request(URL_, {
     method: 'POST',
-    url: URL_,
     headers: { ...headers, 'Content-Type': 'application/json' },
     body,
-  };
+  });
 }
 
 async function readAll(stream) {
@@ -59,8 +58,10 @@ const headers = await binding.signRequest({
   body: BODY,
   accessToken: 'token-1',
 });
-const verified = await verifyRequest(fetchRequest(headers), options);
+const received = fetchRequest(headers);
+const verified = await verifyRequest(received, options);
 outcome.requestDeviceId = verified.deviceId === device.deviceId;
+outcome.requestBodyStillUnread = (await received.text()) === BODY;
 outcome.requestReplayed = await refusal(verifyRequest(fetchRequest(headers), options));
 
 const tampered = await binding.signRequest({

@@ -57,17 +57,13 @@ async function route(request: Request, env: Env): Promise<Response> {
   const device = devices.get(url.searchParams.get('device') ?? '');
   if (device === undefined) return Response.json({ code: 'UNKNOWN_DEVICE' }, { status: 404 });
   if (url.pathname === '/api/echo') {
-    const body = new Uint8Array(await request.arrayBuffer());
-    const { deviceId } = await verifyRequest(
-      {
-        method: request.method,
-        url: new URL(url.pathname, env.PUBLIC_ORIGIN),
-        headers: request.headers,
-        body: body.length > 0 ? body : undefined,
-      },
-      { signingKey: device.signingKey, replayCache },
-    );
-    return Response.json({ deviceId, body: new TextDecoder().decode(body) });
+    // The Request itself: the verifier reads the body from a clone, so it is still unread here.
+    const { deviceId } = await verifyRequest(request, {
+      signingKey: device.signingKey,
+      replayCache,
+      expectedOrigin: env.PUBLIC_ORIGIN,
+    });
+    return Response.json({ deviceId, body: await request.text() });
   }
   if (url.pathname === '/api/envelope') {
     const text = url.searchParams.get('text') ?? '';
