@@ -7,6 +7,8 @@
 // and 5xx answers (both must be 0). The servers run the built package (dist/).
 //
 //   BENCH_REQUESTS=20000 BENCH_CONCURRENCY=16 npm run bench:server
+//
+// The two endpoints are measured in alternating rounds on the same servers and connections.
 
 import { Agent, request } from 'node:http';
 import { DeviceBinding } from '../../src/core/device-binding.js';
@@ -21,6 +23,8 @@ const DEVICES = 8;
 const REPLAY_EVERY = 50;
 /** Requests sent to each endpoint before it is measured (JIT, connections, Redis). */
 const WARMUP = 500;
+/** The two endpoints are measured in this many alternating rounds. */
+const ROUNDS = 4;
 const PUBLIC_ORIGIN = 'https://api.example.test';
 
 interface Job {
@@ -50,9 +54,22 @@ function send(origin: string, job: Job): Promise<number> {
   });
 }
 
+function emptyOutcome(): Outcome {
+  return { latencies: [], statuses: new Map(), acceptedReplays: 0, seconds: 0 };
+}
+
+/** Adds one round's outcome to the total. */
+function merge(total: Outcome, round: Outcome): void {
+  total.latencies.push(...round.latencies);
+  for (const [status, count] of round.statuses)
+    total.statuses.set(status, (total.statuses.get(status) ?? 0) + count);
+  total.acceptedReplays += round.acceptedReplays;
+  total.seconds += round.seconds;
+}
+
 /** Sends every job, at most CONCURRENCY at a time, and records each answer's latency. */
 async function drive(origins: string[], jobs: Job[]): Promise<Outcome> {
-  const outcome: Outcome = { latencies: [], statuses: new Map(), acceptedReplays: 0, seconds: 0 };
+  const outcome = emptyOutcome();
   let next = 0;
   const started = performance.now();
   const worker = async () => {
@@ -146,12 +163,18 @@ try {
     replay: false,
   }));
 
-  // Warm both paths, then measure each.
+  // Warm both paths, then measure them in alternating rounds, so that neither gets the
+  // quieter moments of a shared machine.
   await drive(origins, openJobs.slice(0, WARMUP));
   await drive(origins, protectedJobs.slice(0, WARMUP));
-  const open = await drive(origins, openJobs.slice(WARMUP));
   const measured = protectedJobs.slice(WARMUP);
-  const dpop = await drive(origins, measured);
+  const open = emptyOutcome();
+  const dpop = emptyOutcome();
+  const perRound = Math.ceil(REQUESTS / ROUNDS);
+  for (let from = WARMUP; from < total; from += perRound) {
+    merge(open, await drive(origins, openJobs.slice(from, from + perRound)));
+    merge(dpop, await drive(origins, protectedJobs.slice(from, from + perRound)));
+  }
 
   const refused = [...dpop.statuses].filter(([s]) => s !== 200);
   console.log(
