@@ -1,8 +1,9 @@
 // The server guide shows only code that runs: each code block in docs/server-integration.md
 // is a region of an example server (marked `// #region name` … `// #endregion name`), which
-// the example tests drive end to end. This test holds the guide's copy equal to the source.
+// the example tests drive end to end, and this test holds the guide's copy equal to the
+// source; or it names the test that runs it (`<!-- exercised by: path -->`).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url);
@@ -11,11 +12,13 @@ const guide = readFileSync(new URL(GUIDE, root), 'utf8');
 
 /** A fenced block that shows code (not shell commands, HTTP exchanges or plain text). */
 const CODE_LANGUAGES = new Set(['js', 'javascript', 'mjs', 'ts', 'typescript', 'jsx', 'tsx']);
-const FENCE = /(?:<!-- snippet: (\S+)#(\S+) -->\n)?```(\w*)\n([\s\S]*?)\n```/g;
+const FENCE =
+  /(?:<!-- (?:snippet: (\S+)#(\S+)|exercised by: (\S+)) -->\n)?```(\w*)\n([\s\S]*?)\n```/g;
 
 interface Block {
   file?: string;
   region?: string;
+  exercisedBy?: string;
   language: string;
   code: string;
   line: number;
@@ -25,8 +28,9 @@ function blocks(): Block[] {
   return [...guide.matchAll(FENCE)].map((match) => ({
     file: match[1],
     region: match[2],
-    language: match[3] ?? '',
-    code: match[4] ?? '',
+    exercisedBy: match[3],
+    language: match[4] ?? '',
+    code: match[5] ?? '',
     line: guide.slice(0, match.index).split('\n').length,
   }));
 }
@@ -47,12 +51,20 @@ function region(file: string, name: string): string {
 describe(`${GUIDE}`, () => {
   const all = blocks();
 
-  it('has code blocks, each taken from an example server', () => {
+  it('has code blocks, each taken from an example server or run by a named test', () => {
     const code = all.filter((block) => CODE_LANGUAGES.has(block.language));
     expect(code.length).toBeGreaterThan(5);
     expect(
-      code.filter((block) => block.file === undefined).map((block) => `line ${block.line}`),
+      code
+        .filter((block) => block.file === undefined && block.exercisedBy === undefined)
+        .map((block) => `line ${block.line}`),
     ).toEqual([]);
+  });
+
+  it.each(
+    all.filter((block) => block.exercisedBy !== undefined).map((block) => [block.exercisedBy]),
+  )('names %s as running a block, and that file exists', (path) => {
+    expect(existsSync(new URL(path as string, root))).toBe(true);
   });
 
   it.each(
