@@ -36,7 +36,7 @@ function tracingFetch(origin) {
 
 async function reasonOf(response) {
   const body = await response.json();
-  return `${response.status} ${body.code ?? body.error}: ${body.reason ?? ''}`.trim();
+  return `${response.status} ${body.code ?? body.error}: ${body.error_description ?? ''}`.trim();
 }
 
 export async function runDemo() {

@@ -4,17 +4,17 @@
 
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
-import { isDeviceBindingError } from 'devicebind';
 import {
+  answerVerificationError,
   createNonceIssuer,
   MemoryReplayCache,
-  nonceChallengeHeaders,
   sealEnvelope,
   verifyHandshake,
   verifyRequest,
   verifyRotation,
 } from 'devicebind/server';
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { dpopAccessToken, invalidToken } from '../shared/access-tokens.mjs';
 
 const FILES = {
   'welcome.txt': 'Premium content: only the device this was sealed for can read it.',
@@ -103,42 +103,29 @@ export async function startDemoServer() {
       }
       return [200, await tokensFor(binding.username, rotated.deviceId)];
     } catch (err) {
-      if (!isDeviceBindingError(err)) throw err;
-      const status = err.detail?.reason === 'already_bound' ? 409 : 400;
-      return [status, { error: 'invalid_rotation', code: err.code, reason: err.message }];
+      // 409 for a new key bound elsewhere, 400 for any other refusal, 503 when unavailable.
+      const answer = answerVerificationError(err, { verifying: 'rotation' });
+      return [answer.status, JSON.parse(answer.body)];
     }
   }
 
   async function authorize(req, body) {
-    const authorization = req.headers.authorization ?? '';
-    if (!authorization.startsWith('DPoP '))
-      return {
-        error: [
-          401,
-          { error: 'invalid_token', reason: 'a DPoP-bound token and proof are required' },
-        ],
-      };
-    const accessToken = authorization.slice(5);
-    let claims;
     try {
-      ({ payload: claims } = await jwtVerify(accessToken, tokenKeys.publicKey));
-    } catch {
-      return { error: [401, { error: 'invalid_token', reason: 'the access token is not valid' }] };
-    }
-    const binding = bindings.get(claims.cnf?.jkt);
-    if (!binding)
-      return {
-        error: [401, { error: 'invalid_token', reason: 'the token is bound to no known device' }],
-      };
-    // A rotated key may only send its rotation again.
-    if (binding.replacedBy !== undefined && new URL(req.url, origin).pathname !== '/device/rotate')
-      return {
-        error: [
-          401,
-          { error: 'invalid_token', reason: 'the device rotated this key; use the new one' },
-        ],
-      };
-    try {
+      const accessToken = dpopAccessToken(req.headers.authorization);
+      const claims =
+        accessToken &&
+        (await jwtVerify(accessToken, tokenKeys.publicKey).then(
+          ({ payload }) => payload,
+          () => undefined,
+        ));
+      const binding = claims && bindings.get(claims.cnf?.jkt);
+      if (!binding) throw invalidToken(accessToken);
+      // A rotated key may only send its rotation again.
+      if (
+        binding.replacedBy !== undefined &&
+        new URL(req.url, origin).pathname !== '/device/rotate'
+      )
+        throw invalidToken(accessToken);
       await verifyRequest(
         {
           method: req.method,
@@ -162,13 +149,8 @@ export async function startDemoServer() {
       }
       return { binding, deviceId: claims.cnf.jkt };
     } catch (err) {
-      if (isDeviceBindingError(err, 'NONCE_REQUIRED'))
-        return { error: [401, { error: 'use_dpop_nonce' }, nonceChallengeHeaders(nonces.issue())] };
-      if (isDeviceBindingError(err))
-        return {
-          error: [401, { error: 'invalid_dpop_proof', code: err.code, reason: err.message }],
-        };
-      throw err;
+      // Every refusal, and the nonce challenge, answered the one way (401, 503, 500).
+      return { error: answerVerificationError(err, { dpopNonce: nonces }) };
     }
   }
 
@@ -182,14 +164,14 @@ export async function startDemoServer() {
         return json(res, 200, { nonce });
       }
       if (req.method === 'POST' && url.pathname === '/auth/sign-in') {
-        const [status, result] = await signIn(body).catch((err) => [
-          400,
-          { error: 'invalid_handshake', reason: err.message },
-        ]);
+        const [status, result] = await signIn(body).catch((err) => {
+          const answer = answerVerificationError(err, { verifying: 'handshake' });
+          return [answer.status, JSON.parse(answer.body)];
+        });
         return json(res, status, result);
       }
       const { binding, deviceId, error } = await authorize(req, body);
-      if (error) return json(res, error[0], error[1], error[2]);
+      if (error) return res.writeHead(error.status, error.headers).end(error.body);
       const fresh = { 'DPoP-Nonce': nonces.issue() };
       if (req.method === 'POST' && url.pathname === '/device/rotate/challenge') {
         const nonce = randomBytes(16).toString('base64url');
@@ -216,7 +198,8 @@ export async function startDemoServer() {
       }
       return json(res, 404, { error: 'not_found' });
     } catch (err) {
-      json(res, 500, { error: 'server_error', reason: String(err?.message ?? err) });
+      console.error(err);
+      json(res, 500, { error: 'server_error' });
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
