@@ -49,6 +49,13 @@ const recordingFetch: typeof fetch = (input, init) => {
 // and retries once with the server's nonce when it asks for one.
 const api = binding.createFetch({ fetch: recordingFetch, accessToken: () => accessToken ?? '' });
 
+/** Why the server refused: the error code and its description, or the server's message. */
+function reason(result: Record<string, unknown>): string {
+  return typeof result.code === 'string'
+    ? `${result.code}: ${String(result.error_description ?? '')}`
+    : String(result.error ?? '');
+}
+
 async function readJson(response: Response): Promise<Record<string, unknown>> {
   const text = await response.text();
   try {
@@ -76,8 +83,8 @@ async function signIn(event: Event): Promise<void> {
   });
   const result = await readJson(response);
   if (!response.ok) {
-    show('status', `Sign-in refused: ${String(result.error)}`, false);
-    log(`sign-in refused: ${String(result.error)}`);
+    show('status', `Sign-in refused: ${reason(result)}`, false);
+    log(`sign-in refused: ${reason(result)}`);
     return;
   }
   accessToken = String(result.accessToken);
@@ -94,8 +101,8 @@ async function callApi(path: string, init: RequestInit = {}): Promise<void> {
     show('api-result', JSON.stringify(result, null, 2), true);
     log(`${init.method ?? 'GET'} ${path}: accepted (${response.status})`);
   } else {
-    show('api-result', `Refused (${response.status}): ${String(result.error)}`, false);
-    log(`${init.method ?? 'GET'} ${path}: refused: ${String(result.error)}`);
+    show('api-result', `Refused (${response.status}): ${reason(result)}`, false);
+    log(`${init.method ?? 'GET'} ${path}: refused: ${reason(result)}`);
   }
 }
 
@@ -107,19 +114,17 @@ async function replay(): Promise<void> {
   // Shown as refused (red), which is what the server must do with a replay.
   show(
     'api-result',
-    `Replay ${response.ok ? 'accepted?!' : `refused (${response.status})`}: ${String(result.error ?? '')}`,
+    `Replay ${response.ok ? 'accepted?!' : `refused (${response.status})`}: ${reason(result)}`,
     response.ok,
   );
-  log(
-    `replayed the last request: ${response.ok ? 'accepted' : `refused: ${String(result.error)}`}`,
-  );
+  log(`replayed the last request: ${response.ok ? 'accepted' : `refused: ${reason(result)}`}`);
 }
 
 async function openFile(): Promise<void> {
   const response = await api(new URL('/api/files/welcome.txt', location.origin));
   if (!response.ok) {
     const result = await readJson(response);
-    show('file-result', `Refused (${response.status}): ${String(result.error)}`, false);
+    show('file-result', `Refused (${response.status}): ${reason(result)}`, false);
     return;
   }
   const envelope = await response.text();

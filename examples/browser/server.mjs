@@ -7,15 +7,15 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import {
+  answerVerificationError,
   createNonceIssuer,
-  isDeviceBindingError,
   MemoryReplayCache,
-  nonceChallengeHeaders,
   sealEnvelope,
   verifyHandshake,
   verifyRequest,
 } from 'devicebind/server';
 import { build } from 'esbuild';
+import { invalidToken } from '../shared/access-tokens.mjs';
 
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 
@@ -82,12 +82,8 @@ async function authenticate(req, res, body) {
   const accessToken = authorization.startsWith('DPoP ') ? authorization.slice(5) : '';
   const session = sessions.get(accessToken);
   if (session === undefined) {
-    send(
-      res,
-      401,
-      { error: 'not signed in (unknown access token)' },
-      { 'www-authenticate': 'DPoP' },
-    );
+    const answer = answerVerificationError(invalidToken(accessToken || undefined));
+    res.writeHead(answer.status, answer.headers).end(answer.body);
     return undefined;
   }
   try {
@@ -109,13 +105,10 @@ async function authenticate(req, res, body) {
     );
     return session;
   } catch (err) {
-    if (isDeviceBindingError(err, 'NONCE_REQUIRED')) {
-      send(res, 401, { error: 'use_dpop_nonce' }, nonceChallengeHeaders(dpopNonces.issue()));
-    } else if (isDeviceBindingError(err)) {
-      send(res, 401, { error: `${err.code}: ${err.message}` });
-    } else {
-      throw err;
-    }
+    // Every refusal, and the nonce challenge, answered the one way (401, 503, 500).
+    const answer = answerVerificationError(err, { dpopNonce: dpopNonces });
+    if (answer.status === 500) console.error(err);
+    res.writeHead(answer.status, answer.headers).end(answer.body);
     return undefined;
   }
 }
@@ -137,9 +130,9 @@ async function handleApi(req, res, path) {
       sessions.set(accessToken, { username, user, ...device });
       return send(res, 200, { accessToken, token_type: 'DPoP', jkt: device.deviceId });
     } catch (err) {
-      if (isDeviceBindingError(err))
-        return send(res, 401, { error: `${err.code}: ${err.message}` });
-      throw err;
+      const answer = answerVerificationError(err, { verifying: 'handshake' });
+      if (answer.status === 500) throw err;
+      return res.writeHead(answer.status, answer.headers).end(answer.body);
     }
   }
 
