@@ -12,4 +12,4 @@ export {
   seal,
   unseal,
 } from './core/envelope/binding-envelopes.js';
-export type { FlattenedJwe, OpenEnvelopeOptions } from './core/envelope/types.js';
+export type { EnvelopeInput, FlattenedJwe, OpenEnvelopeOptions } from './core/envelope/types.js';

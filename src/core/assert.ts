@@ -34,14 +34,19 @@ export function assertFunction<T extends Function>(value: unknown, name: string)
 
 /**
  * @internal The bytes of `value`: a Uint8Array as it is, an ArrayBuffer (or another typed
- * array or DataView) viewed without copying. @throws `INVALID_ARGUMENT`
+ * array or DataView) viewed without copying. `what` names what else the caller accepts.
+ * @throws `INVALID_ARGUMENT`
  */
-export function assertBytes(value: unknown, name: string): Uint8Array {
-  if (value instanceof Uint8Array) return value;
+export function assertBytes(
+  value: unknown,
+  name: string,
+  what = 'a Uint8Array or an ArrayBuffer',
+): Uint8Array<ArrayBuffer> {
+  if (value instanceof Uint8Array) return value as Uint8Array<ArrayBuffer>;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value))
-    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  return mustBe(name, 'a Uint8Array or an ArrayBuffer');
+    return new Uint8Array(value.buffer as ArrayBuffer, value.byteOffset, value.byteLength);
+  return mustBe(name, what);
 }
 
 /** @internal Bounds and default of a numeric option. */

@@ -38,6 +38,20 @@ describe('seal / unseal', () => {
     expect(await unseal(device, sealed, { context: 'refresh-token' })).toEqual(secret);
   });
 
+  it('seals an ArrayBuffer as the bytes it holds', async () => {
+    const device = binding();
+    const sealed = await seal(device, secret.slice().buffer, { context: 'c' });
+    expect(await unseal(device, sealed, { context: 'c' })).toEqual(secret);
+  });
+
+  it('refuses to seal a string, naming "plaintext" and what it must be', async () => {
+    const err = await seal(binding(), 'text' as never).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: '"plaintext" must be a Uint8Array or an ArrayBuffer',
+    });
+  });
+
   it('opens after the app restarts (a new binding over the same store)', async () => {
     const store = new MemoryKeyStore();
     const sealed = await seal(binding(store), secret, { context: 'c' });

@@ -21,6 +21,9 @@ const cases: [string, string, string][] = [
 ];
 const invalid = [
   '/relative',
+  'https://user@example.com/',
+  'https://a@b/',
+  'https://example.com@evil.example/x',
   'ftp://example.com/x',
   'https://user:pw@example.com/',
   'https://',
@@ -45,9 +48,77 @@ describe('parseHttpUrlByHand (runtimes without a working URL, as React Native)',
   it.each(cases)('parses %s exactly as the URL parser does', (url, origin, htu) => {
     expect(parseHttpUrlByHand(url)).toEqual({ origin, htu });
   });
-  it.each(invalid)('refuses %j', (url) => {
-    expect(parseHttpUrlByHand(url)).toBeUndefined();
+  it.each([...invalid, 'https://example.com/a b', 'https://example.com/a\nb'])(
+    'refuses %j',
+    (url) => {
+      expect(parseHttpUrlByHand(url)).toBeUndefined();
+    },
+  );
+});
+
+/** Median milliseconds of `runs` calls of `fn`. */
+function medianMs(fn: () => void, runs = 7): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[runs >> 1]!;
+}
+
+// The shapes that made the 0.1.0 pattern backtrack quadratically: a long authority or path
+// that fails at its very end (whitespace, a stray "@").
+const adversarial = {
+  'a long host ending in a space': (n: number) => `http://${'a'.repeat(n)} `,
+  'a long path ending in a space': (n: number) => `http://a/${'b'.repeat(n)} `,
+  'a long host ending in "@"': (n: number) => `http://${'a'.repeat(n)}@`,
+  'a long query ending in a space': (n: number) => `http://a/?${'q'.repeat(n)} `,
+  'a long host with a six-digit port': (n: number) => `http://${'a'.repeat(n)}:123456/`,
+};
+
+describe('URL length and parsing time (the by-hand parser React Native uses)', () => {
+  it('refuses a 1 MB URL, in about the time it takes for 10 KB', () => {
+    const large = `https://api.example.com/${'a'.repeat(1 << 20)}`;
+    const small = `https://api.example.com/${'a'.repeat(10_000)}`;
+    expect(parseHttpUrlByHand(large)).toBeUndefined();
+    expect(parseHttpUrlByHand(small)?.origin).toBe('https://api.example.com');
+    const ratio =
+      medianMs(() => parseHttpUrlByHand(large)) /
+      Math.max(
+        medianMs(() => parseHttpUrlByHand(small)),
+        0.01,
+      );
+    // Refused on its length alone; 0.1.0 took minutes on it.
+    expect(ratio).toBeLessThan(100);
   });
+
+  it('accepts a URL of 65536 characters, and not one more', () => {
+    const url = `https://api.example.com/${'a'.repeat(65536 - 24)}`;
+    expect(url).toHaveLength(65536);
+    expect(parseHttpUrlByHand(url)?.origin).toBe('https://api.example.com');
+    expect(parseHttpUrlByHand(`${url}a`)).toBeUndefined();
+  });
+
+  it.each(Object.entries(adversarial))(
+    'parses %s in linear time: 64 KiB takes under 1,000 times as long as 1 KiB',
+    (_, make) => {
+      const small = make(1024);
+      const large = make(65536 - 64);
+      expect(parseHttpUrlByHand(small)).toBeUndefined();
+      expect(parseHttpUrlByHand(large)).toBeUndefined();
+      // Linear time gives 64 times the work (a few hundred times the time at most, as the
+      // small input stays in the CPU cache); quadratic growth gives 4,096 times, and the
+      // 0.1.0 pattern backtracked quadratically on exactly these shapes.
+      const ratio =
+        medianMs(() => parseHttpUrlByHand(large)) /
+        Math.max(
+          medianMs(() => parseHttpUrlByHand(small)),
+          0.01,
+        );
+      expect(ratio).toBeLessThan(1000);
+    },
+  );
 });
 
 describe('urlParserWorks', () => {

@@ -38,6 +38,44 @@ describe('openEnvelope(binding, …)', () => {
     expect(await openEnvelope(restarted, envelope)).toEqual(file);
   });
 
+  it('opens the UTF-8 bytes of an envelope, as a Uint8Array or an ArrayBuffer', async () => {
+    const { binding, encryptionKey } = await registered();
+    const text = new TextEncoder().encode(await sealEnvelope(file, encryptionKey));
+    expect(await openEnvelope(binding, text)).toEqual(file);
+    expect(await openEnvelope(binding, text.slice().buffer)).toEqual(file);
+  });
+
+  it('opens the bytes of a flattened envelope with its aad given as an ArrayBuffer', async () => {
+    const { binding, encryptionKey } = await registered();
+    const flat = await sealEnvelope(file, encryptionKey, { aad: 'order:42' });
+    const bytes = new TextEncoder().encode(flat);
+    const aad = new TextEncoder().encode('order:42').buffer;
+    expect(await openEnvelope(binding, bytes, { aad })).toEqual(file);
+  });
+
+  it('refuses bytes that are not UTF-8 as a malformed envelope', async () => {
+    const { binding } = await registered();
+    const err = await rejection(openEnvelope(binding, Uint8Array.of(0xff, 0xfe, 0x2e)));
+    expect(err.code).toBe('INVALID_ENVELOPE');
+  });
+
+  it('names "envelope" and what it must be when given an object that is no JWE', async () => {
+    const { binding, encryptionKey } = await registered();
+    const envelope = await sealEnvelope(file, encryptionKey);
+    const err = await rejection(openEnvelope(binding, { envelope } as never));
+    expect(err.code).toBe('INVALID_ARGUMENT');
+    expect(err.message).toMatch(
+      /^"envelope" must be a compact JWE, a flattened JWE object \(with "protected"\)/,
+    );
+  });
+
+  it('names "options.aad" and what it must be when given a number', async () => {
+    const { binding, encryptionKey } = await registered();
+    const envelope = await sealEnvelope(file, encryptionKey);
+    const err = await rejection(openEnvelope(binding, envelope, { aad: 42 as never }));
+    expect(err.message).toBe('"options.aad" must be a string, a Uint8Array or an ArrayBuffer');
+  });
+
   it("does not open another device's envelope", async () => {
     const { encryptionKey } = await registered();
     const { binding: other } = await registered();

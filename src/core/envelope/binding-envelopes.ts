@@ -13,7 +13,7 @@ import { openEnvelopeWithKey } from './open-envelope.js';
 import { openEnvelopeStreamWithKey } from './open-stream.js';
 import { sealWithKey, unsealWithKey } from './seal.js';
 import { withStoreContentDecryption } from './store-content.js';
-import type { EnvelopeKey, FlattenedJwe, OpenEnvelopeOptions } from './types.js';
+import type { EnvelopeInput, EnvelopeKey, OpenEnvelopeOptions } from './types.js';
 
 /** Options for {@link seal} and {@link unseal}. */
 export interface SealOptions {
@@ -102,7 +102,7 @@ async function withOtherKeys<T>(
  */
 export async function openEnvelope(
   binding: DeviceBinding,
-  envelope: string | FlattenedJwe,
+  envelope: EnvelopeInput,
   options: OpenEnvelopeOptions = {},
 ): Promise<Uint8Array> {
   return withOtherKeys(binding, ({ key }) => openEnvelopeWithKey(key, envelope, options));
@@ -177,7 +177,7 @@ export function openEnvelopeStream(
  */
 export async function seal(
   binding: DeviceBinding,
-  data: Uint8Array,
+  data: Uint8Array | ArrayBuffer,
   options: SealOptions = {},
 ): Promise<string> {
   const { key, deviceId } = await loadEnvelopeKey(binding, true);

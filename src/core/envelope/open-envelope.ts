@@ -1,9 +1,10 @@
 // Opens a JWE envelope addressed to this device: parse, allowlist, key recovery through
 // the key store, then AES-GCM over the ciphertext with the protected header (and aad).
 
+import { assertBytes, assertObject } from '../assert.js';
 import { encodeBase64url } from '../base64url.js';
 import { wipe } from '../bytes.js';
-import { DeviceBindingError, fail } from '../errors.js';
+import { DeviceBindingError } from '../errors.js';
 import { utf8Encode } from '../utf8.js';
 import { recoverContentKey } from './content-key.js';
 import { checkEnvelopeKey } from './envelope-key.js';
@@ -11,15 +12,15 @@ import { malformed, openFailed } from './failure.js';
 import { decodeBody, parseJwe, sealedOf } from './parse-jwe.js';
 import { resolveHeader } from './resolve-header.js';
 import { decryptText, type TextDecryption } from './store-content.js';
-import type { EnvelopeKey, FlattenedJwe, OpenEnvelopeOptions } from './types.js';
+import type { EnvelopeInput, EnvelopeKey, OpenEnvelopeOptions } from './types.js';
 
 /** @internal `options.aad` as bytes, or undefined when absent or empty (as `jose` treats it). */
-function aadBytes(aad: unknown, what: string): Uint8Array | undefined {
+function aadBytes(aad: unknown): Uint8Array | undefined {
   if (aad === undefined) return undefined;
-  const bytes = typeof aad === 'string' ? utf8Encode(aad) : aad;
-  if (!(bytes instanceof Uint8Array)) {
-    fail('INVALID_ARGUMENT', `${what} must be a Uint8Array or a string`);
-  }
+  const bytes =
+    typeof aad === 'string'
+      ? utf8Encode(aad)
+      : assertBytes(aad, 'options.aad', 'a string, a Uint8Array or an ArrayBuffer');
   return bytes.length === 0 ? undefined : bytes;
 }
 
@@ -32,7 +33,8 @@ function aadBytes(aad: unknown, what: string): Uint8Array | undefined {
  * fails once key material is involved gives the same `INVALID_ENVELOPE` error.
  *
  * @param key - the device encryption key, its store and the crypto backend
- * @param envelope - compact JWE, flattened JWE object, or that object's JSON text
+ * @param envelope - compact JWE, flattened JWE object, that object's JSON text, or the
+ * UTF-8 bytes of either text
  * @param options - `aad`: the additional authenticated data the envelope must carry
  * @returns the plaintext
  * @throws `INVALID_ARGUMENT` for a malformed argument; `UNSUPPORTED_ALGORITHM` for an
@@ -47,11 +49,11 @@ function aadBytes(aad: unknown, what: string): Uint8Array | undefined {
  */
 export async function openEnvelopeWithKey(
   key: EnvelopeKey,
-  envelope: string | FlattenedJwe,
+  envelope: EnvelopeInput,
   options: OpenEnvelopeOptions = {},
 ): Promise<Uint8Array> {
   checkEnvelopeKey(key);
-  const aad = aadBytes(options?.aad, '"options.aad"');
+  const aad = aadBytes(assertObject(options).aad);
   const jwe = parseJwe(envelope);
   const h = resolveHeader(jwe.header, key.info.algorithm);
   const body = decodeBody(jwe);

@@ -50,64 +50,53 @@ export function openEnvelopeStreamWithKey(
   openKeyEnvelope: (jwe: string) => Promise<Uint8Array> = (jwe) => openEnvelopeWithKey(key, jwe),
 ): ReadableStream<Uint8Array> {
   checkEnvelopeKey(key);
-  const reader = readerOf(readable, '"readable"');
+  const reader = readerOf(readable);
   let prefix: Uint8Array | undefined;
   let segmentSize = 0;
   let envelopeLength = 0;
   let header: Uint8Array = new Uint8Array(0);
   let streamKey: AesGcmKey | undefined;
 
-  return segmentStream(
-    reader,
-    {
-      async start(queue) {
-        if (prefix === undefined && queue.length >= STREAM_PREFIX_LENGTH) {
-          prefix = queue.take(STREAM_PREFIX_LENGTH);
-          ({ segmentSize, envelopeLength } = readStreamPrefix(prefix));
-        }
-        if (prefix === undefined || queue.length < envelopeLength) return undefined;
-        header = concatBytes(prefix, queue.take(envelopeLength));
-        const jwe = utf8Decode(header.subarray(STREAM_PREFIX_LENGTH));
-        // The key envelope is a compact JWE (docs/formats/stream.md): never the JSON form.
-        if (jwe === undefined || jwe.charCodeAt(0) === 123) {
-          malformed('stream key envelope (compact JWE)');
-        }
-        const ikm = await openKeyEnvelope(jwe);
-        try {
-          if (ikm.length !== STREAM_IKM_LENGTH) openFailed();
-          streamKey = await deriveStreamKey(key.crypto, ikm, header);
-        } finally {
-          wipe(ikm);
-        }
-        return { segmentSize: segmentSize + STREAM_TAG_LENGTH };
-      },
-      async segment(bytes, index, last) {
-        // Only the first segment may be empty (an empty plaintext): the sealer never ends a
-        // stream with an empty segment, so each plaintext has exactly one encoding.
-        if (
-          index >= MAX_SEGMENTS ||
-          bytes.length < STREAM_TAG_LENGTH + (last && index > 0 ? 1 : 0)
-        ) {
-          openFailed();
-        }
-        try {
-          return await key.crypto.aesGcmDecrypt(
-            streamKey!,
-            segmentNonce(header, index, last),
-            bytes,
-          );
-        } catch {
-          return openFailed();
-        }
-      },
-      failure(err, fromInput) {
-        return new DeviceBindingError(
-          'INVALID_ENVELOPE',
-          fromInput ? 'reading the sealed stream failed' : OPEN_FAILED,
-          { cause: fromInput ? err : undefined },
-        );
-      },
+  return segmentStream(reader, {
+    async start(queue) {
+      if (prefix === undefined && queue.length >= STREAM_PREFIX_LENGTH) {
+        prefix = queue.take(STREAM_PREFIX_LENGTH);
+        ({ segmentSize, envelopeLength } = readStreamPrefix(prefix));
+      }
+      if (prefix === undefined || queue.length < envelopeLength) return undefined;
+      header = concatBytes(prefix, queue.take(envelopeLength));
+      const jwe = utf8Decode(header.subarray(STREAM_PREFIX_LENGTH));
+      // The key envelope is a compact JWE (docs/formats/stream.md): never the JSON form.
+      if (jwe === undefined || jwe.charCodeAt(0) === 123) {
+        malformed('stream key envelope (compact JWE)');
+      }
+      const ikm = await openKeyEnvelope(jwe);
+      try {
+        if (ikm.length !== STREAM_IKM_LENGTH) openFailed();
+        streamKey = await deriveStreamKey(key.crypto, ikm, header);
+      } finally {
+        wipe(ikm);
+      }
+      return { segmentSize: segmentSize + STREAM_TAG_LENGTH };
     },
-    '"readable"',
-  );
+    async segment(bytes, index, last) {
+      // Only the first segment may be empty (an empty plaintext): the sealer never ends a
+      // stream with an empty segment, so each plaintext has exactly one encoding.
+      if (index >= MAX_SEGMENTS || bytes.length < STREAM_TAG_LENGTH + (last && index > 0 ? 1 : 0)) {
+        openFailed();
+      }
+      try {
+        return await key.crypto.aesGcmDecrypt(streamKey!, segmentNonce(header, index, last), bytes);
+      } catch {
+        return openFailed();
+      }
+    },
+    failure(err, fromInput) {
+      return new DeviceBindingError(
+        'INVALID_ENVELOPE',
+        fromInput ? 'reading the sealed stream failed' : OPEN_FAILED,
+        { cause: fromInput ? err : undefined },
+      );
+    },
+  });
 }

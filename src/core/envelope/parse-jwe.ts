@@ -1,11 +1,12 @@
 // Parses a JWE in compact (RFC 7516 §7.1) or flattened JSON (§7.2.2) serialization: the
 // header first (so algorithm refusals come before anything else), then the binary parts.
 
-import { mustBe } from '../assert.js';
+import { assertBytes, mustBe } from '../assert.js';
+import { parseJsonObject } from '../json.js';
 import { utf8Decode } from '../utf8.js';
 import { checkPart, decodePart, slowBase64 } from './decode-part.js';
 import { malformed } from './failure.js';
-import type { FlattenedJwe } from './types.js';
+import type { EnvelopeInput, FlattenedJwe } from './types.js';
 
 /** A JWE with its protected header decoded and the other parts still as text. */
 export interface ParsedJwe {
@@ -55,13 +56,8 @@ function parseHeader(protectedB64: unknown, parts: readonly unknown[], aadB64?: 
     malformed('protected header');
   }
   const text = utf8Decode(decodePart(protectedB64, 'protected header'));
-  let header: unknown;
-  try {
-    header = text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    header = undefined;
-  }
-  if (!isObject(header)) malformed('protected header');
+  const header = text === undefined ? undefined : parseJsonObject(text);
+  if (header === undefined) malformed('protected header');
   return { protectedB64, header, parts, aadB64 };
 }
 
@@ -103,26 +99,28 @@ function compactParts(envelope: string): ParsedJwe {
 }
 
 /**
- * @internal Parses `envelope` (a compact JWE string, a flattened JWE object, or that
- * object's JSON text) as far as its protected header.
- * @throws `INVALID_ARGUMENT` when `envelope` is neither a string nor an object;
- * `INVALID_ENVELOPE` for any structural problem.
+ * @internal Parses `envelope` (a compact JWE string, a flattened JWE object, that object's
+ * JSON text, or the UTF-8 bytes of either text) as far as its protected header. Parsed
+ * objects have no prototype: a member named `__proto__` is a member like any other.
+ * @throws `INVALID_ARGUMENT` when `envelope` is none of these (an object without
+ * `protected`); `INVALID_ENVELOPE` for any structural problem.
  */
-export function parseJwe(envelope: string | FlattenedJwe): ParsedJwe {
+export function parseJwe(envelope: EnvelopeInput): ParsedJwe {
+  if (envelope instanceof Uint8Array || envelope instanceof ArrayBuffer) {
+    const text = utf8Decode(assertBytes(envelope, 'envelope'));
+    if (text === undefined) return malformed('UTF-8');
+    envelope = text;
+  }
   if (typeof envelope === 'string') {
-    if (envelope.charCodeAt(0) === 123 /* { */) {
-      let value: unknown;
-      try {
-        value = JSON.parse(envelope);
-      } catch {
-        malformed('JSON');
-      }
-      return parseFlattened(value);
-    }
+    if (envelope.charCodeAt(0) === 123 /* { */) return parseFlattened(parseJsonObject(envelope));
     return compactParts(envelope);
   }
-  if (!isObject(envelope)) {
-    mustBe('envelope', 'a compact JWE string or a flattened JWE');
+  // An object without "protected" is no JWE at all (say, the JSON the envelope came in).
+  if (!isObject(envelope) || !('protected' in envelope)) {
+    mustBe(
+      'envelope',
+      'a compact JWE, a flattened JWE object (with "protected"), or the text or bytes of either',
+    );
   }
   return parseFlattened(envelope);
 }

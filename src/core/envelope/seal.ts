@@ -2,7 +2,7 @@
 // device's own encryption key, bound to the device id and a caller-chosen context.
 
 import { contentEncryptionAlgorithm } from '../algorithms.js';
-import { mustBe } from '../assert.js';
+import { assertBytes, assertString, mustBe } from '../assert.js';
 import { concatBytes, uint32BE } from '../bytes.js';
 import { fail, wrapErrors } from '../errors.js';
 import { utf8Encode } from '../utf8.js';
@@ -26,11 +26,12 @@ function lengthPrefixed(text: string): Uint8Array {
  */
 export function sealedAad(binding: SealBinding): Uint8Array {
   const { deviceId, context = '' } = (binding ?? {}) as Partial<SealBinding>;
-  if (typeof deviceId !== 'string' || deviceId === '') {
-    mustBe('binding.deviceId', 'a non-empty string');
-  }
   if (typeof context !== 'string') mustBe('options.context', 'a string');
-  return concatBytes(utf8Encode(SEAL_LABEL), lengthPrefixed(deviceId), lengthPrefixed(context));
+  return concatBytes(
+    utf8Encode(SEAL_LABEL),
+    lengthPrefixed(assertString(deviceId, 'binding.deviceId')),
+    lengthPrefixed(context),
+  );
 }
 
 /**
@@ -56,13 +57,11 @@ export function sealedAad(binding: SealBinding): Uint8Array {
  */
 export async function sealWithKey(
   key: EnvelopeKey,
-  plaintext: Uint8Array,
+  plaintext: Uint8Array | ArrayBuffer,
   binding: SealBinding,
 ): Promise<string> {
   const km = checkEnvelopeKey(key);
-  if (!(plaintext instanceof Uint8Array)) {
-    mustBe('plaintext', 'a Uint8Array');
-  }
+  const data = assertBytes(plaintext, 'plaintext');
   const aad = sealedAad(binding);
   return wrapErrors(
     'KEYSTORE_ERROR',
@@ -73,7 +72,7 @@ export async function sealWithKey(
         km,
         contentEncryptionAlgorithm('A256GCM'),
         key.info.publicKey,
-        plaintext,
+        data,
         aad,
       ),
   );
@@ -100,7 +99,7 @@ export async function unsealWithKey(
   sealed: string,
   binding: SealBinding,
 ): Promise<Uint8Array> {
-  if (typeof sealed !== 'string') mustBe('sealed', 'a string');
+  assertString(sealed, 'sealed');
   if (sealed.charCodeAt(0) === 123) {
     fail('INVALID_ENVELOPE', 'a sealed value is a compact JWE, not JSON');
   }

@@ -2,7 +2,8 @@
 // segments, runs a few segment operations at once, and emits results in order, so memory
 // stays bounded by a handful of segments whatever the stream's length.
 
-import { DeviceBindingError, fail } from '../errors.js';
+import { assertBytes, mustBe } from '../assert.js';
+import { DeviceBindingError } from '../errors.js';
 import { type ByteQueue, byteQueue } from './byte-queue.js';
 import { malformed } from './failure.js';
 
@@ -36,15 +37,15 @@ function ignore(): void {}
 /** @internal Locks `readable` and returns its reader. @throws `INVALID_ARGUMENT` */
 export function readerOf(
   readable: ReadableStream<Uint8Array>,
-  what: string,
+  name = 'readable',
 ): ReadableStreamDefaultReader<Uint8Array> {
   if (typeof (readable as { getReader?: unknown } | null)?.getReader !== 'function') {
-    fail('INVALID_ARGUMENT', `${what} must be a ReadableStream of Uint8Array chunks`);
+    mustBe(name, 'a ReadableStream of Uint8Array chunks');
   }
   try {
     return readable.getReader();
   } catch (err) {
-    return fail('INVALID_ARGUMENT', `${what} is locked or already used`, err);
+    return mustBe(name, 'a ReadableStream that is not locked or already read', err);
   }
 }
 
@@ -57,7 +58,7 @@ export function readerOf(
 export function segmentStream(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   codec: SegmentCodec,
-  what: string,
+  name = 'readable',
 ): ReadableStream<Uint8Array> {
   const queue = byteQueue();
   const pending: Promise<Uint8Array>[] = [];
@@ -110,8 +111,7 @@ export function segmentStream(
     }
     const { done, value } = chunk;
     if (done) ended = true;
-    else if (value instanceof Uint8Array) queue.push(value);
-    else fail('INVALID_ARGUMENT', `${what} yielded a chunk that is not a Uint8Array`);
+    else queue.push(assertBytes(value, `${name} chunk`));
     return false;
   }
 

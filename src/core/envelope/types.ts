@@ -32,6 +32,13 @@ export interface FlattenedJwe {
   aad?: string;
 }
 
+/**
+ * An envelope as `openEnvelope` takes it: a compact JWE string, a {@link FlattenedJwe}
+ * object, that object's JSON text, or the UTF-8 bytes of either text (e.g. a response body
+ * read with `arrayBuffer()`).
+ */
+export type EnvelopeInput = string | FlattenedJwe | Uint8Array | ArrayBuffer;
+
 /** Options of `openEnvelope`. */
 export interface OpenEnvelopeOptions {
   /**
@@ -39,7 +46,7 @@ export interface OpenEnvelopeOptions {
    * UTF-8). Required when the envelope was sealed with `aad`; an envelope sealed without
    * `aad` does not open when one is given. An empty value counts as no `aad`.
    */
-  aad?: Uint8Array | string;
+  aad?: Uint8Array | ArrayBuffer | string;
 }
 
 /** What a sealed value is bound to: this install's device id and the caller's context. */

@@ -42,31 +42,27 @@ export function sealStreamWith(
   ) {
     fail('INVALID_ARGUMENT', 'stream parameters have the wrong lengths');
   }
-  const reader = readerOf(readable, '"readable"');
+  const reader = readerOf(readable);
   let header: Uint8Array = new Uint8Array(0);
   let streamKey: AesGcmKey | undefined;
-  return segmentStream(
-    reader,
-    {
-      async start() {
-        const keyEnvelope = await parameters.keyEnvelope();
-        header = encodeStreamHeader({ segmentSize, salt, noncePrefix, keyEnvelope });
-        streamKey = await deriveStreamKey(crypto, contentKey, header);
-        return { segmentSize, prelude: header };
-      },
-      async segment(bytes, index, last) {
-        if (index >= MAX_SEGMENTS) {
-          fail('INVALID_ARGUMENT', '"readable" is too long for this segment size (2^32 segments)');
-        }
-        return crypto.aesGcmEncrypt(streamKey!, segmentNonce(header, index, last), bytes);
-      },
-      failure(err, fromInput) {
-        const message = fromInput
-          ? 'reading "readable" failed, so the stream was not sealed'
-          : 'the stream could not be sealed';
-        return new DeviceBindingError('INVALID_ARGUMENT', message, { cause: err });
-      },
+  return segmentStream(reader, {
+    async start() {
+      const keyEnvelope = await parameters.keyEnvelope();
+      header = encodeStreamHeader({ segmentSize, salt, noncePrefix, keyEnvelope });
+      streamKey = await deriveStreamKey(crypto, contentKey, header);
+      return { segmentSize, prelude: header };
     },
-    '"readable"',
-  );
+    async segment(bytes, index, last) {
+      if (index >= MAX_SEGMENTS) {
+        fail('INVALID_ARGUMENT', '"readable" is too long for this segment size (2^32 segments)');
+      }
+      return crypto.aesGcmEncrypt(streamKey!, segmentNonce(header, index, last), bytes);
+    },
+    failure(err, fromInput) {
+      const message = fromInput
+        ? 'reading "readable" failed, so the stream was not sealed'
+        : 'the stream could not be sealed';
+      return new DeviceBindingError('INVALID_ARGUMENT', message, { cause: err });
+    },
+  });
 }
