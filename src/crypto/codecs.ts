@@ -1,5 +1,5 @@
 // UTF-8 and base64 in plain JavaScript, for runtimes without TextEncoder, TextDecoder, atob
-// or btoa (React Native's Hermes). The pure-JS backend installs them for the core on import.
+// or btoa (React Native's Hermes). devicebind/crypto/pure-js installs them for the core on import.
 
 import { binaryString } from '../core/bytes.js';
 import type { RuntimeFallbacks } from '../core/runtime-fallbacks.js';

@@ -6,19 +6,13 @@ import { p256 } from '@noble/curves/nist.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { assertBytes, assertFunction, assertNumber, assertObject, mustBe } from '../core/assert.js';
 import { decodeBase64url, encodeBase64url } from '../core/base64url.js';
 import { concatBytes, wipe } from '../core/bytes.js';
 import type { AesGcmKey, CryptoBackend } from '../core/crypto-backend.js';
 import { DeviceBindingError, fail } from '../core/errors.js';
 import { type EcPublicJwk, parsePublicJwk } from '../core/jwk.js';
-import { parseHttpUrlByHand } from '../core/request-target.js';
-import { installRuntimeFallbacks } from '../core/runtime-fallbacks.js';
-import { pureJsCodecs } from './codecs.js';
 import { type OaepHash, oaepEncrypt } from './rsa-oaep.js';
-
-// Runtimes without WebCrypto (Hermes) may also lack TextEncoder, TextDecoder, atob, btoa and
-// a working URL; the core then uses these.
-installRuntimeFallbacks({ ...pureJsCodecs, parseHttpUrl: parseHttpUrlByHand });
 
 /** Options for {@link createPureJsCrypto}. */
 export interface PureJsCryptoOptions {
@@ -53,21 +47,15 @@ function systemRandomBytes(length: number): Uint8Array {
   return out;
 }
 
-function checkBytes(value: unknown, name: string): Uint8Array {
-  if (!(value instanceof Uint8Array)) fail('INVALID_ARGUMENT', `"${name}" must be a Uint8Array`);
-  return value;
-}
-
 function checkAesKey(value: unknown, name: string): Uint8Array {
-  const key = checkBytes(value, name);
-  if (key.length !== 16 && key.length !== 32)
-    fail('INVALID_ARGUMENT', `"${name}" must be 16 or 32 bytes`);
+  const key = assertBytes(value, name);
+  if (key.length !== 16 && key.length !== 32) mustBe(name, '16 or 32 bytes');
   return key;
 }
 
 function checkIv(value: unknown): Uint8Array {
-  const iv = checkBytes(value, 'iv');
-  if (iv.length !== 12) fail('INVALID_ARGUMENT', '"iv" must be 12 bytes (96 bits)');
+  const iv = assertBytes(value, 'iv');
+  if (iv.length !== 12) mustBe('iv', '12 bytes (96 bits)');
   return iv;
 }
 
@@ -96,15 +84,14 @@ function decryptionFailed(what: string): never {
  * ```
  */
 export function createPureJsCrypto(options: PureJsCryptoOptions = {}): CryptoBackend {
-  const source = options.randomBytes ?? systemRandomBytes;
-  if (typeof source !== 'function')
-    fail('INVALID_ARGUMENT', '"options.randomBytes" must be a function');
+  const source = assertFunction<PureJsCryptoOptions['randomBytes'] & object>(
+    assertObject(options).randomBytes ?? systemRandomBytes,
+    'options.randomBytes',
+  );
   const aesGcmKeys = new WeakMap<object, Uint8Array>();
 
   function randomBytes(length: number): Uint8Array {
-    if (!Number.isSafeInteger(length) || length < 0) {
-      fail('INVALID_ARGUMENT', '"length" must be a non-negative integer');
-    }
+    if (!Number.isSafeInteger(length) || length < 0) mustBe('length', 'a non-negative integer');
     const bytes = source(length);
     if (!(bytes instanceof Uint8Array) || bytes.length !== length) {
       fail('CRYPTO_UNAVAILABLE', 'the random source did not return the requested number of bytes');
@@ -114,8 +101,7 @@ export function createPureJsCrypto(options: PureJsCryptoOptions = {}): CryptoBac
 
   function gcmKey(key: AesGcmKey): Uint8Array {
     const raw = typeof key === 'object' && key !== null ? aesGcmKeys.get(key) : undefined;
-    if (raw === undefined)
-      fail('INVALID_ARGUMENT', '"key" must come from importAesGcmKey of this backend');
+    if (raw === undefined) mustBe('key', 'a key from importAesGcmKey of this backend');
     return raw;
   }
 
@@ -123,18 +109,16 @@ export function createPureJsCrypto(options: PureJsCryptoOptions = {}): CryptoBac
     name: 'pure-js',
     randomBytes,
     async sha256(data) {
-      return sha256(checkBytes(data, 'data'));
+      return sha256(assertBytes(data, 'data'));
     },
     async hkdfSha256(ikm, salt, info, length) {
       // RFC 5869 §2.3: at most 255 blocks of output.
-      if (!Number.isSafeInteger(length) || length < 1 || length > 255 * 32) {
-        fail('INVALID_ARGUMENT', '"length" must be an integer from 1 to 8160');
-      }
+      assertNumber(length, 'length', { min: 1, max: 255 * 32, integer: true });
       return hkdf(
         sha256,
-        checkBytes(ikm, 'ikm'),
-        checkBytes(salt, 'salt'),
-        checkBytes(info, 'info'),
+        assertBytes(ikm, 'ikm'),
+        assertBytes(salt, 'salt'),
+        assertBytes(info, 'info'),
         length,
       );
     },
@@ -146,14 +130,14 @@ export function createPureJsCrypto(options: PureJsCryptoOptions = {}): CryptoBac
     },
     async aesGcmEncrypt(key, iv, plaintext, aad) {
       const raw = gcmKey(key);
-      return gcm(raw, checkIv(iv), aad === undefined ? undefined : checkBytes(aad, 'aad')).encrypt(
-        checkBytes(plaintext, 'plaintext'),
+      return gcm(raw, checkIv(iv), aad === undefined ? undefined : assertBytes(aad, 'aad')).encrypt(
+        assertBytes(plaintext, 'plaintext'),
       );
     },
     async aesGcmDecrypt(key, iv, sealed, aad) {
       const raw = gcmKey(key);
-      const cipher = gcm(raw, checkIv(iv), aad === undefined ? undefined : checkBytes(aad, 'aad'));
-      if (checkBytes(sealed, 'sealed').length < GCM_TAG_LENGTH)
+      const cipher = gcm(raw, checkIv(iv), aad === undefined ? undefined : assertBytes(aad, 'aad'));
+      if (assertBytes(sealed, 'sealed').length < GCM_TAG_LENGTH)
         decryptionFailed('AES-GCM decryption');
       try {
         return cipher.decrypt(sealed);
@@ -162,16 +146,15 @@ export function createPureJsCrypto(options: PureJsCryptoOptions = {}): CryptoBac
       }
     },
     async aesKeyWrap(kek, key) {
-      const keyBytes = checkBytes(key, 'key');
+      const keyBytes = assertBytes(key, 'key');
       // RFC 3394 §2: at least two 64-bit blocks.
-      if (keyBytes.length < 16 || keyBytes.length % 8 !== 0) {
-        fail('INVALID_ARGUMENT', '"key" must be a multiple of 8 bytes, at least 16');
-      }
+      if (keyBytes.length < 16 || keyBytes.length % 8 !== 0)
+        mustBe('key', 'a multiple of 8 bytes, at least 16');
       return aeskw(checkAesKey(kek, 'kek')).encrypt(keyBytes);
     },
     async aesKeyUnwrap(kek, wrapped) {
       const cipher = aeskw(checkAesKey(kek, 'kek'));
-      const bytes = checkBytes(wrapped, 'wrapped');
+      const bytes = assertBytes(wrapped, 'wrapped');
       if (bytes.length < 24 || bytes.length % 8 !== 0) decryptionFailed('AES key unwrap');
       try {
         return cipher.decrypt(bytes);
@@ -181,7 +164,7 @@ export function createPureJsCrypto(options: PureJsCryptoOptions = {}): CryptoBac
     },
     async ecdhEphemeral(peer) {
       const jwk = parsePublicJwk(peer, '"peer"');
-      if (jwk.kty !== 'EC') fail('INVALID_ARGUMENT', '"peer" must be a P-256 key');
+      if (jwk.kty !== 'EC') mustBe('peer', 'a P-256 key');
       const point = concatBytes(
         Uint8Array.of(4),
         decodeBase64url(jwk.x, '"peer".x'),
@@ -191,7 +174,7 @@ export function createPureJsCrypto(options: PureJsCryptoOptions = {}): CryptoBac
         // Rejects coordinates outside the field and points not on the curve.
         p256.Point.fromBytes(point).assertValidity();
       } catch (err) {
-        fail('INVALID_ARGUMENT', '"peer" is not a valid P-256 point', err);
+        mustBe('peer', 'a valid P-256 point', err);
       }
       const secretKey = p256.utils.randomSecretKey(randomBytes(p256.lengths.seed ?? 48));
       try {
@@ -213,13 +196,19 @@ export function createPureJsCrypto(options: PureJsCryptoOptions = {}): CryptoBac
     },
     async rsaOaepEncrypt(publicKey, hash, data) {
       const jwk = parsePublicJwk(publicKey, '"publicKey"');
-      if (jwk.kty !== 'RSA') fail('INVALID_ARGUMENT', '"publicKey" must be an RSA key');
+      if (jwk.kty !== 'RSA') mustBe('publicKey', 'an RSA key');
       const oaepHash = Object.hasOwn(OAEP_HASHES, hash) ? OAEP_HASHES[hash] : undefined;
       if (oaepHash === undefined)
         fail('UNSUPPORTED_ALGORITHM', '"hash" must be "SHA-256" or "SHA-1"');
       const n = decodeBase64url(jwk.n, '"publicKey".n');
       const e = decodeBase64url(jwk.e, '"publicKey".e');
-      return oaepEncrypt(n, e, oaepHash, checkBytes(data, 'data'), randomBytes(oaepHash.outputLen));
+      return oaepEncrypt(
+        n,
+        e,
+        oaepHash,
+        assertBytes(data, 'data'),
+        randomBytes(oaepHash.outputLen),
+      );
     },
   };
 }

@@ -66,8 +66,9 @@ describe('package.json exports', () => {
     expect(Object.keys(mapped)).toHaveLength(PUBLIC_ENTRIES.length - 1);
   });
 
-  it('declares no side effects, so bundlers can drop unused modules', () => {
-    expect(pkg.sideEffects).toBe(false);
+  it('declares side effects only for devicebind/crypto/pure-js, whose import installs stand-ins', () => {
+    // Every other module can be dropped by a bundler when unused.
+    expect(pkg.sideEffects).toEqual(['./dist/crypto/pure-js.js', './dist/crypto/pure-js.cjs']);
   });
 });
 
