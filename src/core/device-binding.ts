@@ -121,6 +121,7 @@ export class DeviceBinding {
     // For the functions of devicebind/envelopes (binding-access.ts): hidden, not API.
     const access: BindingAccess = {
       keys: (create) => this.#load({}, create),
+      // biome-ignore lint/suspicious/noAssignInExpressions: one expression keeps the client bundle within budget.
       loadedKeys: (reset) => (reset ? (this.#loaded = undefined) : this.#loaded),
       options,
     };

@@ -1,6 +1,7 @@
 // RSAES-OAEP encryption (RFC 8017 §7.1.1) with BigInt arithmetic, for runtimes without
 // WebCrypto. Encryption only: it uses the public key, so timing reveals nothing secret.
 
+import { mustBe } from '../core/assert.js';
 import { fail } from '../core/errors.js';
 
 /** @internal A hash function as the OAEP encoding needs it. */
@@ -81,16 +82,13 @@ export function oaepEncrypt(
     e < 3n ||
     (e & 1n) === 0n
   ) {
-    fail(
-      'INVALID_ARGUMENT',
-      '"publicKey" is not a usable RSA public key (2048 to 16384 bits, small odd exponent)',
-    );
+    mustBe('publicKey', 'a usable RSA public key (2048 to 16384 bits, small odd exponent)');
   }
   const k = nBytes.length;
   const hLen = hash.outputLen;
   // Step 1b: mLen <= k - 2hLen - 2.
   if (message.length > k - 2 * hLen - 2)
-    fail('INVALID_ARGUMENT', '"data" is too long for RSA-OAEP with this key');
+    mustBe('data', `at most ${k - 2 * hLen - 2} bytes for RSA-OAEP with this key`);
   if (seed.length !== hLen)
     fail('CRYPTO_UNAVAILABLE', 'the random source returned the wrong number of bytes');
   // Step 2: DB = lHash ‖ PS ‖ 0x01 ‖ M, masked with the seed; EM = 0x00 ‖ maskedSeed ‖ maskedDB.

@@ -38,6 +38,15 @@ describe('pureJsCrypto agrees with WebCrypto', () => {
     );
   });
 
+  it('takes an ArrayBuffer wherever it takes bytes', async () => {
+    const data = Uint8Array.of(1, 2, 3);
+    expect(await pure.sha256(data.slice().buffer as never)).toEqual(await pure.sha256(data));
+    const key = await pure.importAesGcmKey(new Uint8Array(16).buffer as never);
+    const iv = new Uint8Array(12);
+    const sealed = await pure.aesGcmEncrypt(key, iv.buffer as never, data.slice().buffer as never);
+    expect(await pure.aesGcmDecrypt(key, iv, sealed)).toEqual(data);
+  });
+
   it('derives like WebCrypto (HKDF-SHA-256)', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -257,8 +266,9 @@ describe('pureJsCrypto refuses malformed input by name', () => {
     ],
     ['wrap key', () => pure.aesKeyWrap(key16, null as never)],
     ['unwrap data', () => pure.aesKeyUnwrap(key16, 'abc' as never)],
-  ])('refuses a non-Uint8Array %s with INVALID_ARGUMENT', async (_label, call) => {
+  ])('refuses %s that is no bytes with INVALID_ARGUMENT, naming it', async (_label, call) => {
     await expectFailure(call(), 'INVALID_ARGUMENT');
+    await expect(call()).rejects.toThrow(/^"\w+" must be a Uint8Array or an ArrayBuffer$/);
   });
 });
 

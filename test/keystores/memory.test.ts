@@ -54,6 +54,35 @@ describe('MemoryKeyStore', () => {
     expect(key.publicKey).toEqual(expected.publicKey);
   });
 
+  it('takes a seed given as an ArrayBuffer as the bytes it holds', async () => {
+    const spec = { purpose: 'sign', algorithm: 'ES256' } as const;
+    const fromBuffer = await new MemoryKeyStore({ seed: seed.slice().buffer }).generateKey(
+      'k',
+      spec,
+    );
+    const fromBytes = await new MemoryKeyStore({ seed }).generateKey('k', spec);
+    expect(fromBuffer.publicKey).toEqual(fromBytes.publicKey);
+  });
+
+  it('signs data given as an ArrayBuffer as the bytes it holds', async () => {
+    const spec = { purpose: 'sign', algorithm: 'EdDSA' } as const;
+    const store = new MemoryKeyStore({ seed });
+    await store.generateKey('k', spec);
+    const data = Uint8Array.of(1, 2, 3);
+    // Ed25519 is deterministic: the same bytes give the same signature.
+    expect(await store.sign('k', data.slice().buffer as never)).toEqual(
+      await store.sign('k', data),
+    );
+  });
+
+  it('refuses data to sign that is not bytes, naming it', async () => {
+    const store = new MemoryKeyStore();
+    await store.generateKey('k', { purpose: 'sign', algorithm: 'ES256' });
+    await expect(store.sign('k', 'abc' as never)).rejects.toThrow(
+      '"data" must be a Uint8Array or an ArrayBuffer',
+    );
+  });
+
   it('refuses a seed that is not bytes', () => {
     expect(() => new MemoryKeyStore({ seed: 'abc' as never })).toThrow(DeviceBindingError);
   });

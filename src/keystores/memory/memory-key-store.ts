@@ -5,6 +5,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { encryptionJwkAlg } from '../../core/algorithms.js';
+import { assertBytes, assertObject, mustBe } from '../../core/assert.js';
 import { decodeBase64url, encodeBase64url } from '../../core/base64url.js';
 import { concatBytes } from '../../core/bytes.js';
 import { DeviceBindingError, fail } from '../../core/errors.js';
@@ -19,7 +20,7 @@ export interface MemoryKeyStoreOptions {
    * Makes key generation deterministic: the same seed and alias give the same key. For
    * reproducible tests only; never use a fixed seed in production.
    */
-  seed?: Uint8Array;
+  seed?: Uint8Array | ArrayBuffer;
 }
 
 interface StoredKey {
@@ -63,10 +64,8 @@ export class MemoryKeyStore implements KeyStore {
   readonly #seed: Uint8Array | undefined;
 
   constructor(options: MemoryKeyStoreOptions = {}) {
-    if (options.seed !== undefined && !(options.seed instanceof Uint8Array)) {
-      fail('INVALID_ARGUMENT', '"options.seed" must be a Uint8Array');
-    }
-    this.#seed = options.seed?.slice();
+    const { seed } = assertObject(options);
+    this.#seed = seed === undefined ? undefined : assertBytes(seed, 'options.seed').slice();
   }
 
   async capabilities(): Promise<KeyStoreCapabilities> {
@@ -123,9 +122,9 @@ export class MemoryKeyStore implements KeyStore {
 
   async sign(alias: string, data: Uint8Array): Promise<Uint8Array> {
     const key = this.#use(alias, 'sign');
-    if (!(data instanceof Uint8Array)) fail('INVALID_ARGUMENT', '"data" must be a Uint8Array');
-    if (key.info.algorithm === 'EdDSA') return ed25519.sign(data, key.secretKey);
-    return p256.sign(data, key.secretKey, { prehash: true, lowS: false });
+    const bytes = assertBytes(data, 'data');
+    if (key.info.algorithm === 'EdDSA') return ed25519.sign(bytes, key.secretKey);
+    return p256.sign(bytes, key.secretKey, { prehash: true, lowS: false });
   }
 
   async deriveSharedSecret(alias: string, peerPublicKey: PublicJwk): Promise<Uint8Array> {
@@ -133,7 +132,7 @@ export class MemoryKeyStore implements KeyStore {
     if (key.info.algorithm !== 'ECDH-ES')
       fail('UNSUPPORTED_ALGORITHM', `key "${alias}" is not an ECDH key`);
     const peer = parsePublicJwk(peerPublicKey, '"peerPublicKey"');
-    if (peer.kty !== 'EC') fail('INVALID_ARGUMENT', '"peerPublicKey" must be a P-256 key');
+    if (peer.kty !== 'EC') mustBe('peerPublicKey', 'a P-256 key');
     try {
       const point = concatBytes(Uint8Array.of(4), decodeBase64url(peer.x), decodeBase64url(peer.y));
       return p256.getSharedSecret(key.secretKey, point, true).subarray(1);
