@@ -15,7 +15,7 @@ import {
   type SigningAlgorithmEntry,
   signingAlgorithmForKey,
 } from './algorithms.js';
-import { assertObject, mustBe } from './assert.js';
+import { assertFunction, assertObject, mustBe } from './assert.js';
 import type { BindingAccess, BindingAccessKey } from './binding-access.js';
 import { type CreateFetchOptions, createBoundFetch } from './bound-fetch.js';
 import { type CryptoBackend, type DigestBackend, resolveDigestBackend } from './crypto-backend.js';
@@ -111,7 +111,7 @@ export class DeviceBinding {
     if (typeof namespace !== 'string' || !NAMESPACE_PATTERN.test(namespace)) {
       mustBe('options.namespace', '1–150 characters from [A-Za-z0-9._:-]');
     }
-    if (clock !== undefined && typeof clock !== 'function') mustBe('options.clock', 'a function');
+    if (clock !== undefined) assertFunction(clock, 'options.clock');
     this.keyStore = keyStore;
     this.namespace = namespace;
     this.#options = options;

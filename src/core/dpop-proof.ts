@@ -1,9 +1,10 @@
 // The RFC 9449 DPoP proof payload, plus the RFC 9530 body digest the proof signs over.
 
-import { assertObject, mustBe } from './assert.js';
+import { assertObject, assertString, mustBe } from './assert.js';
 import { encodeBase64url } from './base64url.js';
 import { bodyBytes, contentDigest, type RequestBody } from './content-digest.js';
 import type { DigestBackend } from './crypto-backend.js';
+import { DPOP_NONCE } from './dpop-nonce.js';
 import { htuOf, normalizeMethod } from './request-target.js';
 import { utf8Encode } from './utf8.js';
 
@@ -36,7 +37,6 @@ export interface ProofParts {
   contentDigest?: string;
 }
 
-const NONCE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 9449 §8.1: NQCHAR
 const JTI_BYTES = 16;
 // Proof ids are public, so they can come from one CSPRNG call per batch: on Node a call
 // costs about as much as the rest of a proof's JavaScript.
@@ -75,18 +75,17 @@ export class ProofBuilder {
     };
     const newToken = accessToken !== undefined && accessToken !== this.#token;
     if (accessToken !== undefined) {
-      if (typeof accessToken !== 'string' || accessToken.length === 0)
-        mustBe('options.accessToken', 'a non-empty string');
+      assertString(accessToken, 'options.accessToken');
       // Set here to keep the claims in order; a new token's hash is filled in by #finish.
       payload.ath = newToken ? '' : this.#tokenHash!;
     }
     if (nonce !== undefined) {
-      if (typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce))
+      if (typeof nonce !== 'string' || !DPOP_NONCE.test(nonce))
         mustBe('options.nonce', 'a DPoP-Nonce value: printable ASCII without " or \\');
       payload.nonce = nonce;
     }
     if (!newToken && body === undefined) return { payload };
-    const digestInput = body === undefined ? undefined : bodyBytes(body, '"options.body"');
+    const digestInput = body === undefined ? undefined : bodyBytes(body, 'options.body');
     return this.#finish(payload, newToken ? accessToken : undefined, digestInput);
   }
 

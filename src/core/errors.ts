@@ -23,6 +23,9 @@
  * - `REPLAY_CHECK_FAILED`: the replay cache could not say whether a proof is new (it failed,
  *   or is full of live ids); the proof is refused. Answer 503: the client may retry later.
  * - `NONCE_REQUIRED`: the server requires a (fresh) nonce; retry with the `DPoP-Nonce` it sent.
+ * - `NONCE_UNREADABLE`: the server demands a DPoP nonce that the client cannot read (on another
+ *   origin, CORS hides `DPoP-Nonce` unless the server sends
+ *   `Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate`). Fix the server's CORS answer.
  * - `INVALID_ENVELOPE`: an envelope, stream or sealed value could not be opened.
  * - `ATTESTATION_FAILED`: key attestation evidence did not meet the policy (see `detail.reason`).
  * - `ROTATION_CONFLICT`: a key rotation cannot go this way from where it is (one is pending,
@@ -50,6 +53,7 @@ export type DeviceBindingErrorCode =
   | 'REPLAYED'
   | 'REPLAY_CHECK_FAILED'
   | 'NONCE_REQUIRED'
+  | 'NONCE_UNREADABLE'
   | 'INVALID_ENVELOPE'
   | 'ATTESTATION_FAILED'
   | 'ROTATION_CONFLICT'

@@ -2,7 +2,7 @@
 // encryption key with it (docs/formats/handshake-and-proof.md).
 
 import type { KeyInfo } from '../keystores/contract.js';
-import { assertObject, mustBe } from './assert.js';
+import { assertObject, assertString, mustBe } from './assert.js';
 import { encodeBase64url } from './base64url.js';
 import type { DigestBackend } from './crypto-backend.js';
 import type { PublicJwk } from './jwk.js';
@@ -52,12 +52,8 @@ export function buildHandshakePayload(
   crypto: DigestBackend,
 ): Record<string, unknown> {
   const { nonce, subject, claims } = assertObject(options);
-  if (typeof nonce !== 'string' || nonce.length === 0 || nonce.length > 1024) {
-    mustBe('options.nonce', "the server's challenge, a string of 1–1024 characters");
-  }
-  if (subject !== undefined && (typeof subject !== 'string' || subject.length === 0)) {
-    mustBe('options.subject', 'a non-empty string');
-  }
+  assertString(nonce, 'options.nonce', 1024);
+  if (subject !== undefined) assertString(subject, 'options.subject');
   const payload: Record<string, unknown> = {};
   if (claims !== undefined) {
     assertObject(claims, 'options.claims');

@@ -112,9 +112,9 @@ export async function sealEnvelope(
   encryptionKey: PublicJwk,
   options: SealEnvelopeOptions = {},
 ): Promise<string> {
-  const data = bodyBytes(plaintext, '"plaintext"');
+  const data = bodyBytes(plaintext, 'plaintext');
   const { aad: aadOption } = assertObject(options);
-  const aad = aadOption === undefined ? undefined : bodyBytes(aadOption, '"options.aad"');
+  const aad = aadOption === undefined ? undefined : bodyBytes(aadOption, 'options.aad');
   const { alg, key } = await sealKey(encryptionKey);
   const header = { alg, enc: SEAL_ENC };
   return wrapErrors('INVALID_ARGUMENT', 'the envelope could not be sealed', async () => {

@@ -1,57 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { DeviceBinding, DeviceBindingError } from '../../src/index.js';
-import { MemoryKeyStore } from '../../src/keystores/memory/index.js';
+import { DeviceBindingError } from '../../src/index.js';
+import {
+  boundBinding as bound,
+  nonceChallenge,
+  ok,
+  proofOf,
+  scriptedFetch,
+} from '../helpers/bound-fetch-harness.js';
 import { verifyEmbeddedJws } from '../helpers/verify-jws.js';
-import { cryptoOption } from '../setup/crypto-option.js';
-
-interface Seen {
-  url: string;
-  method: string;
-  headers: Headers;
-  body: string | undefined;
-}
-
-/** A fetch that records what it was asked and answers from a script. */
-function scriptedFetch(answers: ((seen: Seen, index: number) => Response)[]) {
-  const seen: Seen[] = [];
-  const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = new Request(input, init);
-    const body = request.body === null ? undefined : await request.text();
-    const entry = { url: request.url, method: request.method, headers: request.headers, body };
-    seen.push(entry);
-    const answer = answers[Math.min(seen.length - 1, answers.length - 1)]!;
-    return answer(entry, seen.length - 1);
-  };
-  return { seen, fetchImpl: fetchImpl as typeof fetch };
-}
-
-const ok =
-  (headers: Record<string, string> = {}) =>
-  () =>
-    new Response('ok', { status: 200, headers });
-const nonceChallenge = (nonce: string) => () =>
-  new Response(null, {
-    status: 401,
-    headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': nonce },
-  });
-
-async function bound() {
-  const binding = new DeviceBinding({
-    keyStore: new MemoryKeyStore(),
-    namespace: 'com.example.fetch',
-    ...cryptoOption(),
-  });
-  await binding.ensureKeys();
-  return binding;
-}
-
-async function proofOf(seen: Seen) {
-  const { header, payload } = verifyEmbeddedJws(seen.headers.get('DPoP')!);
-  expect(header.typ).toBe('dpop+jwt');
-  return payload;
-}
 
 describe('createFetch', () => {
   it('signs each request and sends the token as DPoP authorization', async () => {
@@ -60,11 +18,11 @@ describe('createFetch', () => {
     const res = await api('https://api.example.com/items?page=2');
     expect(res.status).toBe(200);
     expect(seen[0]!.headers.get('Authorization')).toBe('DPoP at-1');
-    expect(await proofOf(seen[0]!)).toMatchObject({
+    expect(proofOf(seen[0]!)).toMatchObject({
       htm: 'GET',
       htu: 'https://api.example.com/items',
     });
-    expect((await proofOf(seen[0]!)).ath).toBeTypeOf('string');
+    expect(proofOf(seen[0]!).ath).toBeTypeOf('string');
   });
 
   it('asks a token function for the current token on every request', async () => {
@@ -91,8 +49,8 @@ describe('createFetch', () => {
     expect(seen[0]!.headers.get('Content-Type')).toBe('text/plain');
     const digest = seen[0]!.headers.get('Content-Digest');
     expect(digest).toMatch(/^sha-256=:.+:$/);
-    expect((await proofOf(seen[0]!)).content_digest).toBe(digest);
-    expect((await proofOf(seen[0]!)).htm).toBe('POST');
+    expect(proofOf(seen[0]!).content_digest).toBe(digest);
+    expect(proofOf(seen[0]!).htm).toBe('POST');
   });
 
   it('retries once with the nonce from a use_dpop_nonce challenge', async () => {
@@ -102,9 +60,9 @@ describe('createFetch', () => {
     expect(res.status).toBe(200);
     expect(seen).toHaveLength(2);
     expect(seen[1]!.body).toBe('payload');
-    expect((await proofOf(seen[0]!)).nonce).toBeUndefined();
-    expect((await proofOf(seen[1]!)).nonce).toBe('n-1');
-    expect((await proofOf(seen[1]!)).jti).not.toBe((await proofOf(seen[0]!)).jti);
+    expect(proofOf(seen[0]!).nonce).toBeUndefined();
+    expect(proofOf(seen[1]!).nonce).toBe('n-1');
+    expect(proofOf(seen[1]!).jti).not.toBe(proofOf(seen[0]!).jti);
   });
 
   it('retries on the authorization server form of the challenge (400, JSON error)', async () => {
@@ -118,7 +76,7 @@ describe('createFetch', () => {
     expect(
       (await api('https://as.example.com/token', { method: 'POST', body: 'grant_type=x' })).status,
     ).toBe(200);
-    expect((await proofOf(seen[1]!)).nonce).toBe('as-nonce');
+    expect(proofOf(seen[1]!).nonce).toBe('as-nonce');
   });
 
   it('retries at most once', async () => {
@@ -140,9 +98,28 @@ describe('createFetch', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('never retries a one-shot stream body', async () => {
-    const { seen, fetchImpl } = scriptedFetch([nonceChallenge('n-1'), ok()]);
+  it('refuses a ReadableStream body before sending anything, saying how to send it', async () => {
+    const { seen, fetchImpl } = scriptedFetch([ok()]);
     const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('streamed'));
+        controller.close();
+      },
+    });
+    const sent = api('https://api.example.com/upload', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    await expect(sent).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(sent).rejects.toThrow(/"init\.body".*unboundStreams: true/);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('sends a ReadableStream body unbound, and never retries it, when unboundStreams is set', async () => {
+    const { seen, fetchImpl } = scriptedFetch([nonceChallenge('n-1'), ok()]);
+    const api = (await bound()).createFetch({ fetch: fetchImpl, unboundStreams: true });
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(new TextEncoder().encode('streamed'));
@@ -158,6 +135,7 @@ describe('createFetch', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]!.body).toBe('streamed');
     expect(seen[0]!.headers.get('Content-Digest')).toBeNull();
+    expect(proofOf(seen[0]!)).not.toHaveProperty('content_digest');
   });
 
   it("keeps the caller's request settings, on the first send and on the retry", async () => {
@@ -201,8 +179,8 @@ describe('createFetch', () => {
     await api('https://a.example.com/1');
     await api('https://a.example.com/2');
     await api('https://b.example.com/3');
-    expect((await proofOf(seen[1]!)).nonce).toBe('from-200');
-    expect((await proofOf(seen[2]!)).nonce).toBeUndefined();
+    expect(proofOf(seen[1]!).nonce).toBe('from-200');
+    expect(proofOf(seen[2]!).nonce).toBeUndefined();
   });
 
   it('accepts a Request object', async () => {
@@ -218,6 +196,20 @@ describe('createFetch', () => {
     const { fetchImpl } = scriptedFetch([ok()]);
     const api = (await bound()).createFetch({ fetch: fetchImpl });
     await expect(api('/relative')).rejects.toBeInstanceOf(DeviceBindingError);
+  });
+
+  it('refuses an accessToken option that is present but undefined', async () => {
+    const binding = await bound();
+    expect(() => binding.createFetch({ accessToken: undefined })).toThrow(
+      /"options\.accessToken" must be a string or a function/,
+    );
+  });
+
+  it('refuses an unknown redirectCredentials value', async () => {
+    const binding = await bound();
+    expect(() => binding.createFetch({ redirectCredentials: 'omit' as 'include' })).toThrow(
+      /"options\.redirectCredentials" must be "same-origin" or "include"/,
+    );
   });
 
   it('refuses a token function that returns nothing', async () => {

@@ -2,7 +2,7 @@
 // one (browsers) and in memory elsewhere. No jose or noble here: this ships to browsers.
 
 import { signingAlgorithmForKey } from '../../core/algorithms.js';
-import { assertObject, mustBe } from '../../core/assert.js';
+import { assertBytes, assertObject, assertString, mustBe } from '../../core/assert.js';
 import { fail, wrapErrors } from '../../core/errors.js';
 import { type EcPublicJwk, type PublicJwk, parsePublicJwk } from '../../core/jwk.js';
 import { checkAlias, checkKeySpec } from '../alias.js';
@@ -29,18 +29,11 @@ export interface WebCryptoKeyStoreOptions {
   indexedDB?: IDBFactory;
 }
 
-type Bytes = Uint8Array<ArrayBuffer>;
 const MODULUS_LENGTHS: readonly unknown[] = [undefined, 2048, 3072, 4096];
-
-function checkBytes(value: unknown, name: string): Bytes {
-  if (!(value instanceof Uint8Array)) mustBe(name, 'a Uint8Array');
-  return value as Bytes;
-}
 
 function resolveStorage(options: WebCryptoKeyStoreOptions): WebCryptoKeyStorage {
   const { storage, databaseName = 'devicebind', indexedDB } = options;
-  if (typeof databaseName !== 'string' || databaseName === '')
-    mustBe('options.databaseName', 'a non-empty string');
+  assertString(databaseName, 'options.databaseName');
   if (storage === 'memory') return memoryStorage();
   if (storage === undefined || storage === 'indexeddb') {
     // `in` does not touch the getter, which throws in sandboxed frames; that failure, like
@@ -159,7 +152,7 @@ export class WebCryptoKeyStore implements KeyStore {
    */
   async sign(alias: string, data: Uint8Array): Promise<Uint8Array> {
     checkAlias(alias);
-    const bytes = checkBytes(data, 'data');
+    const bytes = assertBytes(data, 'data');
     // Awaits storage only when the key is not in memory yet: this is the per-request path.
     const { record } = checkedUse(
       alias,
@@ -214,7 +207,7 @@ export class WebCryptoKeyStore implements KeyStore {
    */
   async decrypt(alias: string, ciphertext: Uint8Array): Promise<Uint8Array> {
     checkAlias(alias);
-    const bytes = checkBytes(ciphertext, 'ciphertext');
+    const bytes = assertBytes(ciphertext, 'ciphertext');
     const { record } = await this.#use(alias, 'decrypt');
     try {
       return new Uint8Array(

@@ -39,6 +39,7 @@ const KNOWN_CODES: Readonly<Record<DeviceBindingErrorCode, true>> = {
   REPLAYED: true,
   REPLAY_CHECK_FAILED: true,
   NONCE_REQUIRED: true,
+  NONCE_UNREADABLE: true,
   INVALID_ENVELOPE: true,
   ATTESTATION_FAILED: true,
   ROTATION_CONFLICT: true,

@@ -2,6 +2,7 @@
 // WebCryptoKeyStore exactly as an app would (default IndexedDB database) and exposes a few
 // calls on `window.harness` for the Node test to drive.
 
+import type { CreateFetchOptions } from '../../../../src/core/bound-fetch.js';
 import { DeviceBinding } from '../../../../src/index.js';
 import { WebCryptoKeyStore } from '../../../../src/keystores/webcrypto/index.js';
 import { inspectIndexedDb } from '../../shared/indexeddb-inspect.js';
@@ -26,8 +27,21 @@ export interface Harness {
     namespace: string,
     request: { method: string; url: string; body?: string; accessToken?: string },
   ): Promise<Record<string, string>>;
+  /** One call through `createFetch` (token `at-1`), reported as plain data. */
+  boundFetch(
+    namespace: string,
+    url: string,
+    init?: RequestInit,
+    options?: Pick<CreateFetchOptions, 'redirectCredentials'>,
+  ): Promise<FetchOutcome>;
   aliases(): Promise<string[]>;
   storedKeys(): Promise<{ databases: string[]; keys: StoredKeySummary[] }>;
+}
+
+/** What a `createFetch` call gave: a response, or the error it threw. */
+export interface FetchOutcome {
+  response?: { status: number; type: ResponseType; body: string };
+  error?: { name: string; code?: string; message: string };
 }
 
 declare global {
@@ -76,6 +90,18 @@ window.harness = {
     return Object.fromEntries(
       Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
+  },
+  async boundFetch(namespace, url, init, options) {
+    const device = binding(namespace);
+    await device.ensureKeys();
+    const api = device.createFetch({ accessToken: 'at-1', ...options });
+    try {
+      const res = await api(url, init);
+      return { response: { status: res.status, type: res.type, body: await res.text() } };
+    } catch (err) {
+      const { name, code, message } = err as { name: string; code?: string; message: string };
+      return { error: { name, code, message } };
+    }
   },
   aliases() {
     return keyStore.listAliases();

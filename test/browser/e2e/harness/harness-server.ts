@@ -1,7 +1,7 @@
 // Node-side half of the Playwright tests: bundles the harness page with esbuild and serves
 // it from several local HTTP servers, one per origin, on 127.0.0.1.
 
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -36,8 +36,17 @@ function listen(server: Server): Promise<number> {
   });
 }
 
-/** Starts `count` servers (distinct ports, hence distinct origins) serving the harness. */
-export async function startHarnessServers(count: number): Promise<HarnessServers> {
+/** Answers a request the harness does not serve itself; returns whether it did. */
+export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/**
+ * Starts `count` servers (distinct ports, hence distinct origins) serving the harness, and
+ * `extra` routes beside it (an API on the page's own origin).
+ */
+export async function startHarnessServers(
+  count: number,
+  extra: ExtraRoutes = () => false,
+): Promise<HarnessServers> {
   const script = await bundleHarness();
   const servers: Server[] = [];
   const origins: string[] = [];
@@ -55,7 +64,7 @@ export async function startHarnessServers(count: number): Promise<HarnessServers
           'cache-control': 'no-store',
         });
         res.end(PAGE);
-      } else {
+      } else if (!extra(req, res)) {
         res.writeHead(404).end();
       }
     });
