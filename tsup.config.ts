@@ -7,6 +7,7 @@ import { defineConfig } from 'tsup';
 export const entries = {
   index: 'src/index.ts',
   envelopes: 'src/envelopes.ts',
+  fetch: 'src/fetch.ts',
   rotation: 'src/rotation.ts',
   'server/index': 'src/server/index.ts',
   'server/attestation/index': 'src/server/attestation/index.ts',

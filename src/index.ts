@@ -10,7 +10,6 @@ export type {
   KeyManagementAlgorithm,
   SigningAlgorithm,
 } from './core/algorithms.js';
-export type { AccessTokenSource, CreateFetchOptions } from './core/bound-fetch.js';
 export type { RequestBody } from './core/content-digest.js';
 export {
   type AesGcmKey,

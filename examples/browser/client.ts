@@ -3,6 +3,7 @@
 
 import { DeviceBinding, isDeviceBindingError } from 'devicebind';
 import { openEnvelope } from 'devicebind/envelopes';
+import { createFetch } from 'devicebind/fetch';
 import { WebCryptoKeyStore } from 'devicebind/keystores/webcrypto';
 
 const binding = new DeviceBinding({
@@ -47,7 +48,7 @@ const recordingFetch: typeof fetch = (input, init) => {
 
 // Signs every request (DPoP proof, Content-Digest for bodies), sends `Authorization: DPoP`,
 // and retries once with the server's nonce when it asks for one.
-const api = binding.createFetch({ fetch: recordingFetch, accessToken: () => accessToken ?? '' });
+const api = createFetch(binding, { fetch: recordingFetch, accessToken: () => accessToken ?? '' });
 
 /** Why the server refused: the error code and its description, or the server's message. */
 function reason(result: Record<string, unknown>): string {

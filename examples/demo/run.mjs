@@ -4,6 +4,7 @@
 
 import { DeviceBinding, isDeviceBindingError } from 'devicebind';
 import { openEnvelope } from 'devicebind/envelopes';
+import { createFetch } from 'devicebind/fetch';
 import { WebCryptoKeyStore } from 'devicebind/keystores/webcrypto';
 import { forgetPreviousKeys, rotateKeys } from 'devicebind/rotation';
 import { startDemoServer } from './server.mjs';
@@ -73,7 +74,7 @@ export async function runDemo() {
     line();
 
     line('2. The app calls the API; every request carries a DPoP proof signed in the key store');
-    const api = phone.createFetch({ fetch: tracingFetch(origin), accessToken });
+    const api = createFetch(phone, { fetch: tracingFetch(origin), accessToken });
     const profile = await api(`${origin}/api/profile`);
     expect('GET /api/profile', profile.status === 200, JSON.stringify(await profile.json()));
     const note = await api(`${origin}/api/notes`, {
@@ -101,7 +102,7 @@ export async function runDemo() {
       namespace: 'com.example.demo',
     });
     await attacker.ensureKeys();
-    const stolen = await attacker.createFetch({ accessToken })(`${origin}/api/profile`);
+    const stolen = await createFetch(attacker, { accessToken })(`${origin}/api/profile`);
     expect(
       "Alice's stolen token, used from another device, is refused",
       stolen.status === 401,
@@ -190,7 +191,7 @@ export async function runDemo() {
       'the server moved the binding; new tokens are bound to the new key',
       answer.status === 200 && rotated.device_id === rotation.deviceId,
     );
-    const api2 = phone.createFetch({
+    const api2 = createFetch(phone, {
       fetch: tracingFetch(origin),
       accessToken: rotated.access_token,
     });

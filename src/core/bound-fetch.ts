@@ -11,7 +11,7 @@ import { parseHttpUrl } from './request-target.js';
 /** The access token for a request: a string, or a function giving the current one. */
 export type AccessTokenSource = string | (() => string | Promise<string>);
 
-/** Options for {@link DeviceBinding.createFetch}. */
+/** Options for {@link createFetch}. */
 export interface CreateFetchOptions {
   /** The fetch to wrap (default `globalThis.fetch`). */
   fetch?: typeof fetch;
@@ -34,15 +34,42 @@ export interface CreateFetchOptions {
   unboundStreams?: boolean;
 }
 
-type SignRequest = (options: SignRequestOptions) => Promise<RequestProofHeaders>;
+/** What {@link createFetch} needs of a binding: a `DeviceBinding`, or anything that signs requests as it does. */
+export interface RequestSigner {
+  signRequest(options: SignRequestOptions): Promise<RequestProofHeaders>;
+}
 
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 
-/** @internal Builds the bound fetch. */
-export function createBoundFetch(
-  signRequest: SignRequest,
+/**
+ * Wraps `fetch` so every request carries a proof from `binding`: it sends the access token as
+ * `Authorization: DPoP …`, follows redirects itself (each hop signed for its own method and
+ * URL; a proof and the token go to another origin only with `redirectCredentials:
+ * 'include'`), keeps the latest valid `DPoP-Nonce` per responding origin, and on a
+ * `use_dpop_nonce` challenge retries once. A function of its own entry point, so an app that
+ * signs through its own HTTP client with `signRequest` does not ship it.
+ *
+ * @param binding - The `DeviceBinding` whose key signs the requests.
+ * @param options - The fetch to wrap, the access token and the redirect and stream policies.
+ * @returns A function with the signature of `fetch`.
+ * @throws `INVALID_ARGUMENT` (at creation, or per request: a relative URL, a `ReadableStream`
+ * body without `unboundStreams`); `NONCE_UNREADABLE` when a server demands a nonce that CORS
+ * hides from the page; whatever `binding.signRequest` throws. Network errors from the wrapped
+ * fetch pass through unchanged.
+ * @example
+ * ```ts
+ * import { createFetch } from 'devicebind/fetch';
+ *
+ * const api = createFetch(binding, { accessToken: () => tokens.access });
+ * const me = await (await api('https://api.example.com/me')).json();
+ * ```
+ */
+export function createFetch(
+  binding: RequestSigner,
   options: CreateFetchOptions = {},
 ): typeof fetch {
+  if (typeof binding?.signRequest !== 'function') mustBe('binding', 'a DeviceBinding');
+  const signRequest = (request: SignRequestOptions) => binding.signRequest(request);
   const {
     fetch: baseFetch = globalThis.fetch,
     accessToken,
@@ -76,7 +103,7 @@ export function createBoundFetch(
     if (streamed && !unboundStreams) {
       mustBe(
         'init.body',
-        'read into bytes for the proof to cover it, or sent with createFetch({ unboundStreams: true })',
+        'read into bytes for the proof to cover it, or sent with createFetch(binding, { unboundStreams: true })',
       );
     }
     // Every other body is read once so it can be digested and sent again.

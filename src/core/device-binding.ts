@@ -17,7 +17,6 @@ import {
 } from './algorithms.js';
 import { assertFunction, assertObject, mustBe } from './assert.js';
 import type { BindingAccess, BindingAccessKey } from './binding-access.js';
-import { type CreateFetchOptions, createBoundFetch } from './bound-fetch.js';
 import { type CryptoBackend, type DigestBackend, resolveDigestBackend } from './crypto-backend.js';
 import { ProofBuilder, type RequestProofHeaders, type SignRequestOptions } from './dpop-proof.js';
 import { asDeviceBindingError, DeviceBindingError, fail } from './errors.js';
@@ -88,8 +87,7 @@ const NAMESPACE_PATTERN = /^[A-Za-z0-9._:-]{1,150}$/;
  *
  * const binding = new DeviceBinding({ keyStore: new WebCryptoKeyStore(), namespace: 'com.example.app' });
  * const { token } = await binding.createHandshake({ nonce: challengeFromServer, subject: 'alice' });
- * const api = binding.createFetch({ accessToken: () => session.accessToken });
- * const res = await api('https://api.example.com/me');
+ * const headers = await binding.signRequest({ method: 'GET', url: 'https://api.example.com/me' });
  * ```
  */
 export class DeviceBinding {
@@ -223,24 +221,6 @@ export class DeviceBinding {
     return contentDigest === undefined
       ? { DPoP: proof }
       : { DPoP: proof, 'Content-Digest': contentDigest };
-  }
-
-  /**
-   * Wraps `fetch` so every request carries a proof: it sends the access token as
-   * `Authorization: DPoP …`, remembers the latest `DPoP-Nonce` per origin from every
-   * response, and on a `use_dpop_nonce` challenge retries once — only when the body can be
-   * sent again (never a one-shot `ReadableStream` body, which is also not covered by a digest).
-   *
-   * @throws `INVALID_ARGUMENT` (at creation or per request), plus whatever {@link DeviceBinding.signRequest}
-   * throws; network errors from the wrapped fetch pass through unchanged.
-   * @example
-   * ```ts
-   * const api = binding.createFetch({ accessToken: () => tokens.access });
-   * const me = await (await api('https://api.example.com/me')).json();
-   * ```
-   */
-  createFetch(options: CreateFetchOptions = {}): typeof fetch {
-    return createBoundFetch((request) => this.signRequest(request), options);
   }
 
   /**

@@ -41,7 +41,7 @@ const ALGS = ACCEPTED_SIGNING_ALGS.join(' ');
 /**
  * The headers of a resource server's `401` that asks the client to retry with a nonce
  * (RFC 9449 §9): `WWW-Authenticate: DPoP error="use_dpop_nonce", …` and `DPoP-Nonce`.
- * `DeviceBinding.createFetch` retries such a response once with the new nonce. (An
+ * `createFetch` (`devicebind/fetch`) retries such a response once with the new nonce. (An
  * authorization server answers `400` with `{"error":"use_dpop_nonce"}` and the same
  * `DPoP-Nonce` header instead, RFC 9449 §8.)
  *

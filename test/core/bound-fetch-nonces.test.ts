@@ -3,6 +3,7 @@
 // NONCE_UNREADABLE when a nonce is demanded but cannot be read.
 
 import { describe, expect, it } from 'vitest';
+import { createFetch } from '../../src/fetch.js';
 import {
   boundBinding,
   cancellableBody,
@@ -27,7 +28,7 @@ describe('createFetch: where a nonce is kept', () => {
       if (req.url === '/go') res.writeHead(302, { Location: `${other.origin}/x` }).end();
       else res.end('a');
     });
-    const api = (await boundBinding()).createFetch();
+    const api = createFetch(await boundBinding());
     await api(`${home.origin}/go`);
     await api(`${home.origin}/again`);
     expect(proofOf(home.seen[1]!)).not.toHaveProperty('nonce');
@@ -38,7 +39,7 @@ describe('createFetch: where a nonce is kept', () => {
       res.writeHead(200, { 'DPoP-Nonce': 'nonce-of-b' }).end('b');
     });
     const { seen, fetchImpl } = scriptedFetch([redirectTo(302, `${other.origin}/x`), ok()]);
-    const api = (await boundBinding()).createFetch({
+    const api = createFetch(await boundBinding(), {
       fetch: async (input, init) => {
         const request = new Request(input, init);
         return request.url.startsWith(other.origin) ? fetch(request) : fetchImpl(request);
@@ -67,7 +68,7 @@ describe('createFetch: server-supplied nonces it ignores', () => {
       return new Response('ok', { headers });
     };
     const { seen, fetchImpl } = scriptedFetch([answer, ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     await api(`${API}/1`);
     const res = await api(`${API}/2`);
     expect(res.status).toBe(200);
@@ -77,7 +78,7 @@ describe('createFetch: server-supplied nonces it ignores', () => {
   it('keeps the last good nonce when a later response carries a bad one', async () => {
     const bad = () => new Response('ok', { headers: { 'DPoP-Nonce': 'not"ok' } });
     const { seen, fetchImpl } = scriptedFetch([ok({ 'DPoP-Nonce': 'good-1' }), bad, ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     await api(`${API}/1`);
     await api(`${API}/2`);
     await api(`${API}/3`);
@@ -86,7 +87,7 @@ describe('createFetch: server-supplied nonces it ignores', () => {
 
   it('returns a nonce challenge whose nonce is malformed, without retrying or throwing', async () => {
     const { seen, fetchImpl } = scriptedFetch([nonceChallenge('a, b'), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     const res = await api(`${API}/1`);
     expect(res.status).toBe(401);
     expect(seen).toHaveLength(1);
@@ -102,7 +103,7 @@ describe('createFetch: server-supplied nonces it ignores', () => {
         }),
       ok(),
     ]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     expect((await api(`${API}/1`)).status).toBe(200);
     expect(seen).toHaveLength(2);
     await expect.poll(challenge.cancelled).toBe(true);
@@ -119,7 +120,7 @@ describe('createFetch: a nonce it is asked for but cannot read (NONCE_UNREADABLE
         headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"' },
       });
     const { seen, fetchImpl } = scriptedFetch([challenge, ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     const sent = api(`${API}/1`);
     await expect(sent).rejects.toMatchObject({ code: 'NONCE_UNREADABLE' });
     await expect(sent).rejects.toThrow(exposeHeaders);
@@ -130,7 +131,7 @@ describe('createFetch: a nonce it is asked for but cannot read (NONCE_UNREADABLE
     const challenge = () =>
       new Response(JSON.stringify({ error: 'use_dpop_nonce' }), { status: 400 });
     const { fetchImpl } = scriptedFetch([challenge]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     await expect(api(`${API}/token`, { method: 'POST', body: 'x' })).rejects.toThrow(exposeHeaders);
   });
 
@@ -141,7 +142,7 @@ describe('createFetch: a nonce it is asked for but cannot read (NONCE_UNREADABLE
         headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"' },
       });
     const { fetchImpl } = scriptedFetch([challenge]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     await expect(api(`${API}/1`)).rejects.toThrow(/^https:\/\/api\.example\.com demands/);
   });
 
@@ -152,21 +153,21 @@ describe('createFetch: a nonce it is asked for but cannot read (NONCE_UNREADABLE
         headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' },
       });
     const { fetchImpl } = scriptedFetch([denied]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     expect((await api(`${API}/1`)).status).toBe(401);
   });
 
   it('returns a 401 without any WWW-Authenticate outside CORS as it is (no false alarm)', async () => {
     const bare = () => new Response(null, { status: 401 });
     const { fetchImpl } = scriptedFetch([bare]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     expect((await api(`${API}/1`)).status).toBe(401);
   });
 
   it('returns a 400 with another JSON error as it is (no false alarm)', async () => {
     const other = () => new Response(JSON.stringify({ error: 'invalid_grant' }), { status: 400 });
     const { fetchImpl } = scriptedFetch([other]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     const res = await api(`${API}/token`, { method: 'POST', body: 'x' });
     expect(await res.json()).toEqual({ error: 'invalid_grant' });
   });
@@ -176,7 +177,7 @@ describe('createFetch: a nonce it is asked for but cannot read (NONCE_UNREADABLE
       res.writeHead(401, { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"' }).end();
     });
     const { fetchImpl } = scriptedFetch([redirectTo(302, `${other.origin}/x`)]);
-    const api = (await boundBinding()).createFetch({
+    const api = createFetch(await boundBinding(), {
       fetch: async (input, init) => {
         const request = new Request(input, init);
         return request.url.startsWith(other.origin) ? fetch(request) : fetchImpl(request);

@@ -3,6 +3,7 @@
 // origin unless the caller opts in (RFC 9449 §4.3 binds a proof to one htm and htu).
 
 import { describe, expect, it } from 'vitest';
+import { createFetch } from '../../src/fetch.js';
 import {
   boundBinding,
   cancellableBody,
@@ -21,7 +22,7 @@ const origin = originsClosedAfterEach();
 describe('createFetch: redirects on the same origin', () => {
   it('signs a 307 hop for its own URL, with the same method and body', async () => {
     const { seen, fetchImpl } = scriptedFetch([redirectTo(307, '/v2/items'), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl, accessToken: 'at' });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl, accessToken: 'at' });
     const res = await api(`${API}/v1/items`, { method: 'POST', body: 'payload' });
     expect(res.status).toBe(200);
     expect(seen.map((s) => s.url)).toEqual([`${API}/v1/items`, `${API}/v2/items`]);
@@ -34,7 +35,7 @@ describe('createFetch: redirects on the same origin', () => {
 
   it('signs a 308 hop for its own URL, with the same method and body', async () => {
     const { seen, fetchImpl } = scriptedFetch([redirectTo(308, `${API}/moved`), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     await api(`${API}/old`, { method: 'PUT', body: 'data' });
     expect(seen[1]).toMatchObject({ method: 'PUT', body: 'data' });
     expect(proofOf(seen[1]!)).toMatchObject({ htm: 'PUT', htu: `${API}/moved` });
@@ -42,7 +43,7 @@ describe('createFetch: redirects on the same origin', () => {
 
   it('turns a POST into a GET without body or body headers after a 303', async () => {
     const { seen, fetchImpl } = scriptedFetch([redirectTo(303, '/result'), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     await api(`${API}/submit`, {
       method: 'POST',
       body: '{"a":1}',
@@ -58,14 +59,14 @@ describe('createFetch: redirects on the same origin', () => {
 
   it('turns a DELETE into a GET after a 303', async () => {
     const { seen, fetchImpl } = scriptedFetch([redirectTo(303, '/gone'), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     await api(`${API}/items/1`, { method: 'DELETE' });
     expect(proofOf(seen[1]!)).toMatchObject({ htm: 'GET', htu: `${API}/gone` });
   });
 
   it.each([301, 302])('turns a POST into a GET after a %i', async (status) => {
     const { seen, fetchImpl } = scriptedFetch([redirectTo(status, '/next'), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     await api(`${API}/form`, { method: 'POST', body: 'x=1' });
     expect(seen[1]).toMatchObject({ method: 'GET', body: undefined });
     expect(proofOf(seen[1]!).htm).toBe('GET');
@@ -73,7 +74,7 @@ describe('createFetch: redirects on the same origin', () => {
 
   it.each([301, 302])('keeps a PUT and its body after a %i', async (status) => {
     const { seen, fetchImpl } = scriptedFetch([redirectTo(status, '/next'), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     await api(`${API}/doc`, { method: 'PUT', body: 'v2' });
     expect(seen[1]).toMatchObject({ method: 'PUT', body: 'v2' });
     expect(proofOf(seen[1]!).htm).toBe('PUT');
@@ -81,14 +82,14 @@ describe('createFetch: redirects on the same origin', () => {
 
   it('keeps a HEAD a HEAD after a 303', async () => {
     const { seen, fetchImpl } = scriptedFetch([redirectTo(303, '/h'), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     await api(`${API}/x`, { method: 'HEAD' });
     expect(proofOf(seen[1]!).htm).toBe('HEAD');
   });
 
   it('sends every hop with redirect "manual", so the platform never follows with an old proof', async () => {
     const { seen, fetchImpl } = scriptedFetch([redirectTo(302, '/b'), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     const res = await api(`${API}/a`);
     expect(seen.map((s) => s.redirect)).toEqual(['manual', 'manual']);
     expect(res.status).toBe(200);
@@ -96,7 +97,7 @@ describe('createFetch: redirects on the same origin', () => {
 
   it("gives a redirect back unfollowed when the caller asked for redirect: 'manual'", async () => {
     const { seen, fetchImpl } = scriptedFetch([redirectTo(307, '/b'), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     const res = await api(`${API}/a`, { redirect: 'manual' });
     expect(res.status).toBe(307);
     expect(seen).toHaveLength(1);
@@ -108,7 +109,7 @@ describe('createFetch: redirects on the same origin', () => {
       () => new Response(first.body, { status: 302, headers: { Location: '/b' } }),
       ok(),
     ]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     await api(`${API}/a`);
     await expect.poll(first.cancelled).toBe(true);
   });
@@ -117,7 +118,7 @@ describe('createFetch: redirects on the same origin', () => {
 describe('createFetch: what a redirect cannot make it do', () => {
   it('stops after 20 redirects and returns the 21st as it is', async () => {
     const { seen, fetchImpl } = scriptedFetch([(s) => redirectTo(302, `${s.url}x`)()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     const res = await api(`${API}/loop`);
     expect(res.status).toBe(302);
     expect(seen).toHaveLength(21);
@@ -130,7 +131,7 @@ describe('createFetch: what a redirect cannot make it do', () => {
     ['an unparseable URL', 'http://[::1'],
   ])('returns a redirect to %s as it is, without throwing', async (_, location) => {
     const { seen, fetchImpl } = scriptedFetch([redirectTo(302, location), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     const res = await api(`${API}/a`);
     expect(res.status).toBe(302);
     expect(seen).toHaveLength(1);
@@ -138,14 +139,14 @@ describe('createFetch: what a redirect cannot make it do', () => {
 
   it('returns a redirect without Location as it is', async () => {
     const { seen, fetchImpl } = scriptedFetch([() => new Response(null, { status: 301 }), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl });
     expect((await api(`${API}/a`)).status).toBe(301);
     expect(seen).toHaveLength(1);
   });
 
   it('returns a 307 that would send an unbound stream again, without following it', async () => {
     const { seen, fetchImpl } = scriptedFetch([redirectTo(307, '/b'), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl, unboundStreams: true });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl, unboundStreams: true });
     const body = new Blob(['streamed']).stream();
     const res = await api(`${API}/a`, { method: 'POST', body, duplex: 'half' } as RequestInit);
     expect(res.status).toBe(307);
@@ -154,7 +155,7 @@ describe('createFetch: what a redirect cannot make it do', () => {
 
   it('follows a 303 after an unbound stream, as a GET without it', async () => {
     const { seen, fetchImpl } = scriptedFetch([redirectTo(303, '/done'), ok()]);
-    const api = (await boundBinding()).createFetch({ fetch: fetchImpl, unboundStreams: true });
+    const api = createFetch(await boundBinding(), { fetch: fetchImpl, unboundStreams: true });
     const body = new Blob(['streamed']).stream();
     await api(`${API}/a`, { method: 'POST', body, duplex: 'half' } as RequestInit);
     expect(seen[1]).toMatchObject({ method: 'GET', body: undefined, url: `${API}/done` });
@@ -167,7 +168,7 @@ describe('createFetch: redirects to another origin', () => {
     const home = await origin((_, res) => {
       res.writeHead(307, { Location: `${other.origin}/collect` }).end();
     });
-    const api = (await boundBinding()).createFetch({ accessToken: 'secret-token' });
+    const api = createFetch(await boundBinding(), { accessToken: 'secret-token' });
     const res = await api(`${home.origin}/upload`, { method: 'POST', body: 'data' });
     expect(await res.text()).toBe('elsewhere');
     expect(home.seen[0]!.headers.get('DPoP')).not.toBeNull();
@@ -183,7 +184,7 @@ describe('createFetch: redirects to another origin', () => {
     const home = await origin((_, res) => {
       res.writeHead(302, { Location: `${other.origin}/x` }).end();
     });
-    const api = (await boundBinding()).createFetch();
+    const api = createFetch(await boundBinding());
     await api(`${home.origin}/a`, { headers: { Authorization: 'Bearer own' } });
     expect(home.seen[0]!.headers.get('Authorization')).toBe('Bearer own');
     expect(other.seen[0]!.headers.get('Authorization')).toBeNull();
@@ -194,7 +195,7 @@ describe('createFetch: redirects to another origin', () => {
     const home = await origin((_, res) => {
       res.writeHead(308, { Location: `${other.origin}/v2/a?q=1` }).end();
     });
-    const api = (await boundBinding()).createFetch({
+    const api = createFetch(await boundBinding(), {
       accessToken: 'at',
       redirectCredentials: 'include',
     });
@@ -213,7 +214,7 @@ describe('createFetch: redirects to another origin', () => {
       if (req.url === '/start') res.writeHead(302, { Location: `${other.origin}/bounce` }).end();
       else res.end('home again');
     });
-    const api = (await boundBinding()).createFetch({ accessToken: 'at' });
+    const api = createFetch(await boundBinding(), { accessToken: 'at' });
     const res = await api(`${home.origin}/start`);
     expect(await res.text()).toBe('home again');
     expect(other.seen[0]!.headers.get('DPoP')).toBeNull();

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { DeviceBindingError } from '../../src/index.js';
+import { createFetch } from '../../src/fetch.js';
+import { type DeviceBinding, DeviceBindingError } from '../../src/index.js';
 import {
   boundBinding as bound,
   nonceChallenge,
@@ -14,7 +15,7 @@ import { verifyEmbeddedJws } from '../helpers/verify-jws.js';
 describe('createFetch', () => {
   it('signs each request and sends the token as DPoP authorization', async () => {
     const { seen, fetchImpl } = scriptedFetch([ok()]);
-    const api = (await bound()).createFetch({ fetch: fetchImpl, accessToken: 'at-1' });
+    const api = createFetch(await bound(), { fetch: fetchImpl, accessToken: 'at-1' });
     const res = await api('https://api.example.com/items?page=2');
     expect(res.status).toBe(200);
     expect(seen[0]!.headers.get('Authorization')).toBe('DPoP at-1');
@@ -28,7 +29,7 @@ describe('createFetch', () => {
   it('asks a token function for the current token on every request', async () => {
     const { seen, fetchImpl } = scriptedFetch([ok()]);
     let n = 0;
-    const api = (await bound()).createFetch({
+    const api = createFetch(await bound(), {
       fetch: fetchImpl,
       accessToken: async () => `at-${++n}`,
     });
@@ -39,7 +40,7 @@ describe('createFetch', () => {
 
   it('digests the body it sends', async () => {
     const { seen, fetchImpl } = scriptedFetch([ok()]);
-    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await bound(), { fetch: fetchImpl });
     await api('https://api.example.com/items', {
       method: 'post',
       body: 'hello',
@@ -55,7 +56,7 @@ describe('createFetch', () => {
 
   it('retries once with the nonce from a use_dpop_nonce challenge', async () => {
     const { seen, fetchImpl } = scriptedFetch([nonceChallenge('n-1'), ok()]);
-    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await bound(), { fetch: fetchImpl });
     const res = await api('https://api.example.com/items', { method: 'POST', body: 'payload' });
     expect(res.status).toBe(200);
     expect(seen).toHaveLength(2);
@@ -72,7 +73,7 @@ describe('createFetch', () => {
         headers: { 'DPoP-Nonce': 'as-nonce' },
       });
     const { seen, fetchImpl } = scriptedFetch([challenge, ok()]);
-    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await bound(), { fetch: fetchImpl });
     expect(
       (await api('https://as.example.com/token', { method: 'POST', body: 'grant_type=x' })).status,
     ).toBe(200);
@@ -81,7 +82,7 @@ describe('createFetch', () => {
 
   it('retries at most once', async () => {
     const { seen, fetchImpl } = scriptedFetch([nonceChallenge('n-1'), nonceChallenge('n-2')]);
-    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await bound(), { fetch: fetchImpl });
     expect((await api('https://api.example.com/items')).status).toBe(401);
     expect(seen).toHaveLength(2);
   });
@@ -93,14 +94,14 @@ describe('createFetch', () => {
         headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"', 'DPoP-Nonce': 'n' },
       });
     const { seen, fetchImpl } = scriptedFetch([denied, ok()]);
-    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await bound(), { fetch: fetchImpl });
     expect((await api('https://api.example.com/items')).status).toBe(401);
     expect(seen).toHaveLength(1);
   });
 
   it('refuses a ReadableStream body before sending anything, saying how to send it', async () => {
     const { seen, fetchImpl } = scriptedFetch([ok()]);
-    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await bound(), { fetch: fetchImpl });
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(new TextEncoder().encode('streamed'));
@@ -119,7 +120,7 @@ describe('createFetch', () => {
 
   it('sends a ReadableStream body unbound, and never retries it, when unboundStreams is set', async () => {
     const { seen, fetchImpl } = scriptedFetch([nonceChallenge('n-1'), ok()]);
-    const api = (await bound()).createFetch({ fetch: fetchImpl, unboundStreams: true });
+    const api = createFetch(await bound(), { fetch: fetchImpl, unboundStreams: true });
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(new TextEncoder().encode('streamed'));
@@ -145,7 +146,7 @@ describe('createFetch', () => {
       requests.push(new Request(input, init));
       return answers[requests.length - 1]!();
     }) as typeof fetch;
-    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await bound(), { fetch: fetchImpl });
     const controller = new AbortController();
     const settings = {
       credentials: 'omit',
@@ -175,7 +176,7 @@ describe('createFetch', () => {
 
   it('remembers the latest nonce per origin, from successful responses too', async () => {
     const { seen, fetchImpl } = scriptedFetch([ok({ 'DPoP-Nonce': 'from-200' })]);
-    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await bound(), { fetch: fetchImpl });
     await api('https://a.example.com/1');
     await api('https://a.example.com/2');
     await api('https://b.example.com/3');
@@ -185,7 +186,7 @@ describe('createFetch', () => {
 
   it('accepts a Request object', async () => {
     const { seen, fetchImpl } = scriptedFetch([ok()]);
-    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await bound(), { fetch: fetchImpl });
     await api(new Request('https://api.example.com/r', { method: 'PUT', body: 'data' }));
     expect(seen[0]!.method).toBe('PUT');
     expect(seen[0]!.body).toBe('data');
@@ -194,27 +195,36 @@ describe('createFetch', () => {
 
   it('refuses a relative URL with a DeviceBindingError', async () => {
     const { fetchImpl } = scriptedFetch([ok()]);
-    const api = (await bound()).createFetch({ fetch: fetchImpl });
+    const api = createFetch(await bound(), { fetch: fetchImpl });
     await expect(api('/relative')).rejects.toBeInstanceOf(DeviceBindingError);
+  });
+
+  it.each([
+    ['no binding', undefined],
+    ['the options object in place of the binding', { accessToken: 'at' }],
+  ])('refuses %s as the binding, naming it', (_, value) => {
+    expect(() => createFetch(value as unknown as DeviceBinding)).toThrow(
+      /"binding" must be a DeviceBinding/,
+    );
   });
 
   it('refuses an accessToken option that is present but undefined', async () => {
     const binding = await bound();
-    expect(() => binding.createFetch({ accessToken: undefined })).toThrow(
+    expect(() => createFetch(binding, { accessToken: undefined })).toThrow(
       /"options\.accessToken" must be a string or a function/,
     );
   });
 
   it('refuses an unknown redirectCredentials value', async () => {
     const binding = await bound();
-    expect(() => binding.createFetch({ redirectCredentials: 'omit' as 'include' })).toThrow(
+    expect(() => createFetch(binding, { redirectCredentials: 'omit' as 'include' })).toThrow(
       /"options\.redirectCredentials" must be "same-origin" or "include"/,
     );
   });
 
   it('refuses a token function that returns nothing', async () => {
     const { fetchImpl } = scriptedFetch([ok()]);
-    const api = (await bound()).createFetch({ fetch: fetchImpl, accessToken: () => '' });
+    const api = createFetch(await bound(), { fetch: fetchImpl, accessToken: () => '' });
     await expect(api('https://api.example.com/x')).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
@@ -246,7 +256,7 @@ describe('createFetch', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const api = (await bound()).createFetch({ accessToken: 'real-token' });
+      const api = createFetch(await bound(), { accessToken: 'real-token' });
       const res = await api(`http://127.0.0.1:${port}/echo?x=1`, {
         method: 'POST',
         body: JSON.stringify({ a: 1 }),

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceBinding } from '../../src/core/device-binding.js';
 import { openEnvelope } from '../../src/envelopes.js';
+import { createFetch } from '../../src/fetch.js';
 import { MemoryKeyStore } from '../../src/keystores/memory/index.js';
 import {
   type ExpressInstance,
@@ -40,7 +41,7 @@ afterAll(async () => {
 });
 
 const api = (binding: DeviceBinding, token = accessToken) =>
-  binding.createFetch({ accessToken: token, fetch: toServer });
+  createFetch(binding, { accessToken: token, fetch: toServer });
 
 describe('the Express example (examples/node-express)', () => {
   it('signs a device in and answers its signed GET, with a fresh DPoP-Nonce', async () => {
@@ -125,7 +126,7 @@ describe('the Express example (examples/node-express)', () => {
         body: '{"item":1000}',
       });
     };
-    const response = await device.createFetch({ accessToken, fetch: tampering })(
+    const response = await createFetch(device, { accessToken, fetch: tampering })(
       `${PUBLIC_ORIGIN}/api/orders`,
       { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"item":1}' },
     );
@@ -134,7 +135,7 @@ describe('the Express example (examples/node-express)', () => {
   });
 
   it('refuses a request without an access token: 401 invalid_token', async () => {
-    const response = await device.createFetch({ fetch: toServer })(`${PUBLIC_ORIGIN}/api/hello`);
+    const response = await createFetch(device, { fetch: toServer })(`${PUBLIC_ORIGIN}/api/hello`);
     expect(response.status).toBe(401);
     expect(response.headers.get('WWW-Authenticate')).toMatch(/error="invalid_token"/);
   });

@@ -8,6 +8,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../../src/core/base64url.js';
 import { DeviceBinding } from '../../src/core/device-binding.js';
+import { createFetch } from '../../src/fetch.js';
 import { MemoryKeyStore } from '../../src/keystores/memory/index.js';
 import { startWorkerd, type Workerd } from '../helpers/workerd.js';
 import { DEMO_USER, signIn, viaLoadBalancer } from './helpers/sign-in.js';
@@ -58,7 +59,7 @@ async function freshProof(): Promise<Record<string, string>> {
 
 describe('the Workers example (examples/workers-hono) in workerd', () => {
   it('signs a device in and answers its signed GET and POST through both instances', async () => {
-    const api = device.createFetch({
+    const api = createFetch(device, {
       accessToken,
       fetch: viaLoadBalancer(PUBLIC_ORIGIN, worker.origins),
     });
@@ -118,7 +119,7 @@ describe('the Workers example (examples/workers-hono) in workerd', () => {
   });
 
   it("refuses another device's proofs with this device's token", async () => {
-    const api = other.createFetch({ accessToken, fetch: instance(1) });
+    const api = createFetch(other, { accessToken, fetch: instance(1) });
     const response = await api(`${PUBLIC_ORIGIN}/api/hello`);
     expect(response.status).toBe(401);
     expect(response.headers.get('WWW-Authenticate')).toMatch(/error="invalid_dpop_proof"/);
@@ -133,7 +134,7 @@ describe('the Workers example (examples/workers-hono) in workerd', () => {
         body: '{"item":1000}',
       });
     };
-    const response = await device.createFetch({ accessToken, fetch: tampering })(
+    const response = await createFetch(device, { accessToken, fetch: tampering })(
       `${PUBLIC_ORIGIN}/api/orders`,
       { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"item":1}' },
     );
@@ -141,7 +142,9 @@ describe('the Workers example (examples/workers-hono) in workerd', () => {
   });
 
   it('refuses a request without an access token: 401 invalid_token', async () => {
-    const response = await device.createFetch({ fetch: instance(0) })(`${PUBLIC_ORIGIN}/api/hello`);
+    const response = await createFetch(device, { fetch: instance(0) })(
+      `${PUBLIC_ORIGIN}/api/hello`,
+    );
     expect(response.status).toBe(401);
     expect(response.headers.get('WWW-Authenticate')).toMatch(/error="invalid_token"/);
   });

@@ -11,6 +11,7 @@ import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResourceServer } from '../../examples/node-express/oauth-resource-server.mjs';
 import { DeviceBinding } from '../../src/core/device-binding.js';
+import { createFetch } from '../../src/fetch.js';
 import { MemoryKeyStore } from '../../src/keystores/memory/index.js';
 import { MemoryReplayCache } from '../../src/server/index.js';
 import {
@@ -45,7 +46,7 @@ function via(policy: 'required' | 'optional'): typeof fetch {
 
 async function deviceToken(binding: DeviceBinding): Promise<string> {
   await binding.ensureKeys();
-  const response = await binding.createFetch()(as.tokenEndpoint, {
+  const response = await createFetch(binding)(as.tokenEndpoint, {
     method: 'POST',
     headers: { Authorization: BASIC, 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'orders' }),
@@ -95,13 +96,13 @@ describe('a DeviceBinding and oidc-provider (DPoP with nonces required)', () => 
   });
 
   it("the resource server accepts the device's GET with that token", async () => {
-    const response = await device.createFetch({ accessToken, fetch: via('required') })(ORDERS);
+    const response = await createFetch(device, { accessToken, fetch: via('required') })(ORDERS);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ orders: [], client: CLIENT.clientId });
   });
 
   it("the resource server accepts the device's POST, its body covered by the proof", async () => {
-    const response = await device.createFetch({ accessToken, fetch: via('required') })(ORDERS, {
+    const response = await createFetch(device, { accessToken, fetch: via('required') })(ORDERS, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ item: 42 }),
@@ -111,7 +112,7 @@ describe('a DeviceBinding and oidc-provider (DPoP with nonces required)', () => 
   });
 
   it("refuses another device's proofs with this device's token (401 invalid_dpop_proof)", async () => {
-    const response = await other.createFetch({ accessToken, fetch: via('required') })(ORDERS);
+    const response = await createFetch(other, { accessToken, fetch: via('required') })(ORDERS);
     expect(response.status).toBe(401);
     expect(response.headers.get('WWW-Authenticate')).toMatch(/^DPoP .*error="invalid_dpop_proof"/);
   });
@@ -135,7 +136,7 @@ describe('a DeviceBinding and oidc-provider (DPoP with nonces required)', () => 
   });
 
   it('refuses a request with no access token (401 invalid_token)', async () => {
-    const response = await device.createFetch({ fetch: via('required') })(ORDERS);
+    const response = await createFetch(device, { fetch: via('required') })(ORDERS);
     expect(response.status).toBe(401);
     expect(response.headers.get('WWW-Authenticate')).toMatch(/error="invalid_token"/);
   });

@@ -44,6 +44,12 @@ export const PUBLIC_ENTRIES: readonly PublicEntry[] = [
     },
   },
   {
+    subpath: './fetch',
+    specifier: 'devicebind/fetch',
+    distName: 'fetch',
+    names: { createFetch: 'function' },
+  },
+  {
     subpath: './server',
     specifier: 'devicebind/server',
     distName: 'server/index',

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../../src/core/base64url.js';
 import { DeviceBinding } from '../../src/core/device-binding.js';
 import type { PublicJwk } from '../../src/core/jwk.js';
+import { createFetch } from '../../src/fetch.js';
 import { MemoryKeyStore } from '../../src/keystores/memory/index.js';
 import {
   answerVerificationError,
@@ -100,7 +101,7 @@ describe('devicebind end to end (MemoryKeyStore client, devicebind/server API)',
     const { accessToken, deviceId } = await signIn(server, binding);
     expect(deviceId).toBe(await binding.getDeviceId());
 
-    const api = binding.createFetch({ fetch: server.fetch, accessToken });
+    const api = createFetch(binding, { fetch: server.fetch, accessToken });
     const first = await api(`${ORIGIN}/me`);
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ deviceId, path: '/me', body: '' });
@@ -131,7 +132,7 @@ describe('devicebind end to end (MemoryKeyStore client, devicebind/server API)',
     });
     const { accessToken } = await signIn(server, binding);
     const captured: Request[] = [];
-    const api = binding.createFetch({
+    const api = createFetch(binding, {
       accessToken,
       fetch: async (input, init) => {
         captured.push(new Request(input, init));
@@ -157,7 +158,7 @@ describe('devicebind end to end (MemoryKeyStore client, devicebind/server API)',
       namespace: 'com.example.e2e',
     });
     await thief.ensureKeys();
-    const response = await thief.createFetch({ fetch: server.fetch, accessToken })(`${ORIGIN}/me`);
+    const response = await createFetch(thief, { fetch: server.fetch, accessToken })(`${ORIGIN}/me`);
     expect(response.status).toBe(401);
     expect(server.log.at(-1)).toMatchObject({ path: '/me', status: 401, code: 'INVALID_PROOF' });
   });

@@ -2,6 +2,7 @@
 // outside the proof, and verifyRequest accepts it only where bodyBinding is 'optional'.
 
 import { describe, expect, it } from 'vitest';
+import { createFetch } from '../../src/fetch.js';
 import { DeviceBinding } from '../../src/index.js';
 import { MemoryKeyStore } from '../../src/keystores/memory/index.js';
 import { verifyRequest } from '../../src/server/index.js';
@@ -14,7 +15,7 @@ describe('an unbound stream upload', () => {
     });
     const { signingKey } = await binding.createHandshake({ nonce: 'n-1' });
     const received: Request[] = [];
-    const upload = binding.createFetch({
+    const upload = createFetch(binding, {
       fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
         received.push(new Request(input, init));
         return new Response('stored');

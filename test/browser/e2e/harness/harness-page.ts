@@ -3,6 +3,7 @@
 // calls on `window.harness` for the Node test to drive.
 
 import type { CreateFetchOptions } from '../../../../src/core/bound-fetch.js';
+import { createFetch } from '../../../../src/fetch.js';
 import { DeviceBinding } from '../../../../src/index.js';
 import { WebCryptoKeyStore } from '../../../../src/keystores/webcrypto/index.js';
 import { inspectIndexedDb } from '../../shared/indexeddb-inspect.js';
@@ -94,7 +95,7 @@ window.harness = {
   async boundFetch(namespace, url, init, options) {
     const device = binding(namespace);
     await device.ensureKeys();
-    const api = device.createFetch({ accessToken: 'at-1', ...options });
+    const api = createFetch(device, { accessToken: 'at-1', ...options });
     try {
       const res = await api(url, init);
       return { response: { status: res.status, type: res.type, body: await res.text() } };
