@@ -36,6 +36,7 @@ export interface CreateFetchOptions {
 
 /** What {@link createFetch} needs of a binding: a `DeviceBinding`, or anything that signs requests as it does. */
 export interface RequestSigner {
+  /** Signs one request, as `DeviceBinding.signRequest` does. */
   signRequest(options: SignRequestOptions): Promise<RequestProofHeaders>;
 }
 
