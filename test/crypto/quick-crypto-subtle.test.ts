@@ -16,37 +16,11 @@ import { MemoryReplayCache, verifyHandshake, verifyRequest } from '../../src/ser
 import { sealEnvelope } from '../../src/server/seal-envelope.js';
 import { sealEnvelopeStream } from '../../src/server/seal-envelope-stream.js';
 import { createBridgeSimulator } from '../../src/testing/bridge-simulator/index.js';
+import { collect, streamOf } from '../envelope/helpers/devices.js';
 import { QUICK_CRYPTO_PROFILES, restrictedCrypto } from '../helpers/quick-crypto-subtle.js';
 import { rejection } from '../helpers/rejection.js';
 
 const URL_ = 'https://api.example.com/files/42';
-
-async function readAll(readable: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  const reader = readable.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      for (let i = 0; i < bytes.length; i += 10_000)
-        controller.enqueue(bytes.subarray(i, i + 10_000));
-      controller.close();
-    },
-  });
-}
 
 const DEVICES: { label: string; keyStore: () => KeyStore; alg: string }[] = [
   {
@@ -102,8 +76,12 @@ for (const profile of QUICK_CRYPTO_PROFILES) {
           secret,
         );
         const large = pureJsCrypto.randomBytes(200_000);
-        const sealedStream = await readAll(sealEnvelopeStream(streamOf(large), encryptionKey));
-        expect(await readAll(openEnvelopeStream(binding, streamOf(sealedStream)))).toEqual(large);
+        const sealedStream = await collect(
+          sealEnvelopeStream(streamOf(large, 10_000), encryptionKey),
+        );
+        expect(await collect(openEnvelopeStream(binding, streamOf(sealedStream, 10_000)))).toEqual(
+          large,
+        );
         const sealed = await seal(binding, secret, { context: 'notes' });
         expect(await unseal(binding, sealed, { context: 'notes' })).toEqual(secret);
       });
@@ -136,8 +114,10 @@ describe('what the newest react-native-quick-crypto lacks is nothing the core us
       await binding.signRequest({ method: 'POST', url: URL_, body: 'x' });
       const data = Uint8Array.of(9, 8, 7);
       expect(await openEnvelope(binding, await sealEnvelope(data, encryptionKey))).toEqual(data);
-      const sealedStream = await readAll(sealEnvelopeStream(streamOf(data), encryptionKey));
-      expect(await readAll(openEnvelopeStream(binding, streamOf(sealedStream)))).toEqual(data);
+      const sealedStream = await collect(sealEnvelopeStream(streamOf(data, 10_000), encryptionKey));
+      expect(await collect(openEnvelopeStream(binding, streamOf(sealedStream, 10_000)))).toEqual(
+        data,
+      );
       expect(await unseal(binding, await seal(binding, data))).toEqual(data);
       expect(refused).toEqual([]);
     }

@@ -17,34 +17,8 @@ import {
   type BridgeSimulatorOptions,
   createBridgeSimulator,
 } from '../../src/testing/bridge-simulator/index.js';
+import { collect, streamOf } from '../envelope/helpers/devices.js';
 import { rejection } from '../helpers/rejection.js';
-
-async function readAll(readable: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  const reader = readable.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      for (let i = 0; i < bytes.length; i += 50_000)
-        controller.enqueue(bytes.subarray(i, i + 50_000));
-      controller.close();
-    },
-  });
-}
 
 const random = (length: number) => pureJsCrypto.randomBytes(length);
 const contentCalls = (simulator: BridgeSimulator) =>
@@ -83,8 +57,8 @@ for (const platform of ['android', 'ios'] as const) {
         const { simulator, binding } = device(platform, { binaryChannel });
         const { encryptionKey } = await binding.createHandshake({ nonce: 'n' });
         const data = random(300_000);
-        const sealed = await readAll(sealEnvelopeStream(streamOf(data), encryptionKey));
-        expect(await readAll(openEnvelopeStream(binding, streamOf(sealed)))).toEqual(data);
+        const sealed = await collect(sealEnvelopeStream(streamOf(data, 50_000), encryptionKey));
+        expect(await collect(openEnvelopeStream(binding, streamOf(sealed, 50_000)))).toEqual(data);
         // The key envelope, then one call per 64 KiB segment.
         expect(contentCalls(simulator).length).toBe(1 + Math.ceil(data.length / 65536));
       });
@@ -178,11 +152,13 @@ for (const platform of ['android', 'ios'] as const) {
     it('a tampered stream segment gives INVALID_ENVELOPE', async () => {
       const { binding } = device(platform, { binaryChannel: true });
       const { encryptionKey } = await binding.createHandshake({ nonce: 'n' });
-      const sealed = await readAll(sealEnvelopeStream(streamOf(random(150_000)), encryptionKey));
-      sealed[sealed.length - 100]! ^= 1;
-      expect((await rejection(readAll(openEnvelopeStream(binding, streamOf(sealed))))).code).toBe(
-        'INVALID_ENVELOPE',
+      const sealed = await collect(
+        sealEnvelopeStream(streamOf(random(150_000), 50_000), encryptionKey),
       );
+      sealed[sealed.length - 100]! ^= 1;
+      expect(
+        (await rejection(collect(openEnvelopeStream(binding, streamOf(sealed, 50_000))))).code,
+      ).toBe('INVALID_ENVELOPE');
     });
   });
 
@@ -192,8 +168,8 @@ for (const platform of ['android', 'ios'] as const) {
       const { encryptionKey } = await binding.createHandshake({ nonce: 'n' });
       const data = random(70_000);
       expect(await openEnvelope(binding, await sealEnvelope(data, encryptionKey))).toEqual(data);
-      const sealed = await readAll(sealEnvelopeStream(streamOf(data), encryptionKey));
-      expect(await readAll(openEnvelopeStream(binding, streamOf(sealed)))).toEqual(data);
+      const sealed = await collect(sealEnvelopeStream(streamOf(data, 50_000), encryptionKey));
+      expect(await collect(openEnvelopeStream(binding, streamOf(sealed, 50_000)))).toEqual(data);
       expect(await unseal(binding, await seal(binding, data))).toEqual(data);
       expect(simulator.calls.some((c) => c.method === 'decryptContent')).toBe(false);
     });
