@@ -1,5 +1,6 @@
 // Validation of runKeyStoreConformance's arguments, with defaults set in one place.
 
+import { assertFunction, assertNumber, assertObject, mustBe } from '../../core/assert.js';
 import { fail } from '../../core/errors.js';
 import type { KeyAlgorithm } from '../../keystores/contract.js';
 import { KNOWN_ALGORITHMS } from './checks/capabilities.js';
@@ -23,14 +24,13 @@ const PREFIX_PATTERN = /^[A-Za-z0-9._:-]{0,100}$/;
 function stringList(value: unknown, what: string): readonly string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    fail('INVALID_ARGUMENT', `${what} must be an array of check ids or names`);
+    mustBe(what, 'an array of check ids or names');
   }
   return value;
 }
 
 function optionalFunction<T>(value: T | undefined, what: string): T | undefined {
-  if (value !== undefined && typeof value !== 'function')
-    fail('INVALID_ARGUMENT', `${what} must be a function`);
+  if (value !== undefined) assertFunction(value, what);
   return value;
 }
 
@@ -43,11 +43,7 @@ function resolveCrypto(value: unknown): Crypto {
     typeof candidate.subtle !== 'object' ||
     typeof candidate.getRandomValues !== 'function'
   ) {
-    if (given)
-      fail(
-        'INVALID_ARGUMENT',
-        '"options.crypto" must be a WebCrypto (with subtle and getRandomValues)',
-      );
+    if (given) mustBe('options.crypto', 'a WebCrypto (with subtle and getRandomValues)');
     fail(
       'CRYPTO_UNAVAILABLE',
       'the conformance kit verifies results with WebCrypto, which this runtime lacks; pass one as "options.crypto"',
@@ -58,34 +54,29 @@ function resolveCrypto(value: unknown): Crypto {
 
 /** @internal @throws `INVALID_ARGUMENT`, `CRYPTO_UNAVAILABLE` */
 export function resolveOptions(createStore: unknown, options: unknown): ResolvedOptions {
-  if (typeof createStore !== 'function') {
-    fail('INVALID_ARGUMENT', '"createStore" must be a function that returns a new KeyStore');
-  }
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    fail('INVALID_ARGUMENT', '"options" must be an object');
-  }
-  const o = (options ?? {}) as KeyStoreConformanceOptions;
-  const { timeoutMs = 20_000, concurrency = 8, aliasPrefix = 'devicebind-conformance.' } = o;
-  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > 2_147_483_647) {
-    fail('INVALID_ARGUMENT', '"options.timeoutMs" must be a positive number of milliseconds');
-  }
-  if (!Number.isInteger(concurrency) || concurrency < 2 || concurrency > 64) {
-    fail('INVALID_ARGUMENT', '"options.concurrency" must be an integer from 2 to 64');
-  }
-  if (typeof aliasPrefix !== 'string' || !PREFIX_PATTERN.test(aliasPrefix)) {
-    fail(
-      'INVALID_ARGUMENT',
-      '"options.aliasPrefix" must be at most 100 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-"',
-    );
-  }
+  if (typeof createStore !== 'function')
+    mustBe('createStore', 'a function that returns a new KeyStore');
+  const o = (options === undefined ? {} : assertObject(options)) as KeyStoreConformanceOptions;
+  const { aliasPrefix = 'devicebind-conformance.' } = o;
+  const timeoutMs = assertNumber(o.timeoutMs, 'options.timeoutMs', {
+    min: 1,
+    max: 2_147_483_647,
+    fallback: 20_000,
+    unit: 'milliseconds',
+  });
+  const concurrency = assertNumber(o.concurrency, 'options.concurrency', {
+    min: 2,
+    max: 64,
+    fallback: 8,
+    integer: true,
+  });
+  if (typeof aliasPrefix !== 'string' || !PREFIX_PATTERN.test(aliasPrefix))
+    mustBe('options.aliasPrefix', 'at most 100 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-"');
   let algorithms: readonly KeyAlgorithm[] | undefined;
   if (o.algorithms !== undefined) {
     const list: unknown = o.algorithms;
     if (!Array.isArray(list) || !list.every((a) => KNOWN_ALGORITHMS.includes(a as KeyAlgorithm))) {
-      fail(
-        'INVALID_ARGUMENT',
-        `"options.algorithms" must list algorithms among ${KNOWN_ALGORITHMS.join(', ')}`,
-      );
+      mustBe('options.algorithms', `a list of algorithms among ${KNOWN_ALGORITHMS.join(', ')}`);
     }
     algorithms = [...new Set(list as KeyAlgorithm[])];
   }
@@ -94,10 +85,10 @@ export function resolveOptions(createStore: unknown, options: unknown): Resolved
     aliasPrefix,
     timeoutMs,
     concurrency,
-    only: stringList(o.only, '"options.only"'),
-    skip: stringList(o.skip, '"options.skip"') ?? [],
-    onResult: optionalFunction(o.onResult, '"options.onResult"'),
-    disposeStore: optionalFunction(o.disposeStore, '"options.disposeStore"'),
+    only: stringList(o.only, 'options.only'),
+    skip: stringList(o.skip, 'options.skip') ?? [],
+    onResult: optionalFunction(o.onResult, 'options.onResult'),
+    disposeStore: optionalFunction(o.disposeStore, 'options.disposeStore'),
     webcrypto: resolveCrypto(o.crypto),
   };
 }

@@ -1,6 +1,6 @@
 // A plain-text summary of a conformance report, for test failure messages and logs.
 
-import { fail } from '../../core/errors.js';
+import { mustBe } from '../../core/assert.js';
 import type { KeyStoreConformanceReport } from './types.js';
 
 /**
@@ -21,7 +21,7 @@ export function formatConformanceReport(
   options: { verbose?: boolean } = {},
 ): string {
   if (typeof report !== 'object' || report === null || !Array.isArray(report.results)) {
-    fail('INVALID_ARGUMENT', '"report" must be what runKeyStoreConformance resolved to');
+    mustBe('report', 'what runKeyStoreConformance resolved to');
   }
   const ran = report.passed + report.failed;
   const lines = [
