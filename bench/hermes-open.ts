@@ -11,7 +11,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error the script has no types; it exports the Hermes tools and the build.
 import { buildForHermes, hermesTools } from '../scripts/hermes-bundle.mjs';
 import { encodeBase64url } from '../src/core/base64url.js';
 import { DeviceBinding } from '../src/core/device-binding.js';
@@ -124,7 +123,7 @@ async function buildPrograms(): Promise<{ dir: string; expected: number }> {
     rmSync(join(tmpdir(), stale), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const { inputs, recording, expected } = await recordInputs();
-  const program: string = await buildForHermes('bench/hermes/open-program.ts', root);
+  const program = await buildForHermes('bench/hermes/open-program.ts', root);
   const seed = `var DEVICEBIND_HERMES_SEED = ${JSON.stringify(randomBytes(32).toString('hex'))};\n`;
   for (const operation of OPERATIONS) {
     for (const [m, mode] of MODES.entries()) {

@@ -16,8 +16,11 @@ export function hermesTools(root = repoRoot) {
   return { hermes: join(bin, 'hermes'), hermesc: join(bin, 'hermesc') };
 }
 
-/** The compiled program for `entry` (a path from `root`), as source text. */
-export async function buildForHermes(entry, root = repoRoot) {
+/**
+ * The compiled program for `entry` (a path from `root`), as source text; `define` replaces
+ * global identifiers with constants, as esbuild's option of that name does (test inputs).
+ */
+export async function buildForHermes(entry, root = repoRoot, { define } = {}) {
   // 1. One script, no module loader at run time: what Metro's serializer produces.
   const bundled = await build({
     absWorkingDir: root,
@@ -29,6 +32,7 @@ export async function buildForHermes(entry, root = repoRoot) {
     target: 'es2022',
     mainFields: ['module', 'main'],
     conditions: ['react-native', 'import', 'default'],
+    define,
     logLevel: 'error',
   });
   // 2. Metro's transform: the React Native Babel preset, helpers inlined (no runtime require).

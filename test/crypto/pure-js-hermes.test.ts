@@ -14,21 +14,13 @@ import {
   constants as rsaConstants,
 } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildForHermes, hermesTools } from '../../scripts/hermes-bundle.mjs';
 
-const require = createRequire(import.meta.url);
-// @babel/core ships no types; this is the one call used.
-const { transformAsync } = require('@babel/core') as {
-  transformAsync(code: string, options: object): Promise<{ code?: string | null } | null>;
-};
-const hermes = fileURLToPath(
-  new URL('../../node_modules/hermes-engine-cli/linux64-bin/hermes', import.meta.url),
-);
+const { hermes } = hermesTools();
 const entry = fileURLToPath(new URL('./hermes/entry.ts', import.meta.url));
 
 const peer = createECDH('prime256v1');
@@ -48,24 +40,11 @@ beforeAll(async () => {
     },
     rsa: { n: rsaJwk.n, e: rsaJwk.e },
   };
-  const bundle = await build({
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'neutral',
-    target: 'es2022',
-    mainFields: ['module', 'main'],
+  const program = await buildForHermes(entry, undefined, {
     define: { HERMES_INPUT: JSON.stringify(JSON.stringify(input)) },
   });
-  const transformed = await transformAsync(bundle.outputFiles[0]!.text, {
-    babelrc: false,
-    configFile: false,
-    compact: true,
-    presets: [[require.resolve('@react-native/babel-preset'), { enableBabelRuntime: false }]],
-  });
   const file = join(dir, 'bundle.js');
-  writeFileSync(file, transformed!.code!);
+  writeFileSync(file, program);
   out = JSON.parse(
     execFileSync(hermes, [file], {
       encoding: 'utf8',
